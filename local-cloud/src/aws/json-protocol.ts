@@ -1,0 +1,93 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
+import { AwsError } from './errors';
+
+/** One wire operation: input as the SDK serialised it, output as the SDK will parse it. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each provider types its own input
+export type JsonOperation = (input: any) => unknown;
+
+/** A service on the AWS JSON protocol: `X-Amz-Target: <targetPrefix>.<Operation>`. */
+export interface JsonService {
+  name: string;
+  targetPrefix: string;
+  /** `application/x-amz-json-1.1` (SSM) or `1.0` (CloudWatch). */
+  version: '1.0' | '1.1';
+  operations: Record<string, JsonOperation>;
+}
+
+/**
+ * The JSON protocols send timestamps as epoch seconds. Providers return the SDK's own output types
+ * (with Date), and this turns them into wire form.
+ */
+export function toWire(value: unknown): unknown {
+  if (value instanceof Date) return value.getTime() / 1000;
+  if (Array.isArray(value)) return value.map(toWire);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([, v]) => v !== undefined)
+        .map(([k, v]) => [k, toWire(v)]),
+    );
+  }
+  return value;
+}
+
+function send(
+  res: ServerResponse,
+  version: string,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': `application/x-amz-json-${version}`,
+    'content-length': Buffer.byteLength(text),
+    'x-amzn-requestid': crypto.randomUUID(),
+    ...headers,
+  });
+  res.end(text);
+}
+
+/**
+ * Dispatches one JSON-protocol request to its operation and serialises the result or the error.
+ * An operation we do not implement answers the way AWS does, so the SDK raises its usual error.
+ */
+export async function dispatchJson(
+  service: JsonService,
+  operationName: string,
+  req: IncomingMessage,
+  res: ServerResponse,
+  rawBody: string,
+  logger: Logger,
+): Promise<void> {
+  const operation = service.operations[operationName];
+  if (!operation) {
+    logger.warn({ operation: `${service.name}.${operationName}` }, 'operation not implemented');
+    send(res, service.version, 400, {
+      __type: 'UnknownOperationException',
+      message: `${service.name}.${operationName} is not implemented by local-cloud`,
+    });
+    return;
+  }
+  let input: unknown;
+  try {
+    input = rawBody.length > 0 ? JSON.parse(rawBody) : {};
+  } catch {
+    send(res, service.version, 400, { __type: 'SerializationException', message: 'Request body is not valid JSON' });
+    return;
+  }
+  try {
+    const output = await operation(input);
+    send(res, service.version, 200, toWire(output ?? {}));
+  } catch (error) {
+    if (error instanceof AwsError) {
+      // CloudWatch's JSON protocol is "query compatible": the SDK also reads the code from here.
+      const headers: Record<string, string> = { 'x-amzn-query-error': `${error.code};Sender` };
+      send(res, service.version, error.status, { __type: error.code, message: error.message }, headers);
+      return;
+    }
+    logger.error({ err: error, operation: `${service.name}.${operationName}`, method: req.method }, 'operation failed');
+    send(res, service.version, 500, { __type: 'InternalFailure', message: 'local-cloud internal error' });
+  }
+}

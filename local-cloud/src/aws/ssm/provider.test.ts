@@ -1,0 +1,176 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import {
+  DeleteParameterCommand,
+  GetParameterCommand,
+  GetParametersByPathCommand,
+  GetParametersCommand,
+  ParameterAlreadyExists,
+  ParameterNotFound,
+  PutParameterCommand,
+  SSMClient,
+  type SSMServiceException,
+} from '@aws-sdk/client-ssm';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startAwsEndpoint, type AwsEndpoint } from '../endpoint';
+import { ssmService } from './provider';
+import { ParameterStore } from './store';
+
+/** local-cloud's SSM, driven by the real @aws-sdk/client-ssm. */
+let dir: string;
+let endpoint: AwsEndpoint;
+let ssm: SSMClient;
+const file = () => path.join(dir, 'ssm.json');
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'ssm-'));
+  endpoint = await startAwsEndpoint({
+    host: '127.0.0.1',
+    port: 0,
+    jsonServices: [ssmService(new ParameterStore(file()), 'eu-west-1')],
+    logger: pino({ level: 'silent' }),
+  });
+  ssm = new SSMClient({
+    endpoint: endpoint.url,
+    region: 'eu-west-1',
+    credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+  });
+});
+afterAll(async () => {
+  ssm.destroy();
+  await endpoint.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('PutParameter / GetParameter', () => {
+  it('creates version 1 and reads it back in the documented shape', async () => {
+    const put = await ssm.send(
+      new PutParameterCommand({ Name: '/ts-sample-app/mysql/pool-size', Value: '10', Type: 'String' }),
+    );
+    expect(put).toMatchObject({ Version: 1, Tier: 'Standard' });
+    const { Parameter } = await ssm.send(new GetParameterCommand({ Name: '/ts-sample-app/mysql/pool-size' }));
+    expect(Parameter).toMatchObject({
+      Name: '/ts-sample-app/mysql/pool-size',
+      Type: 'String',
+      Value: '10',
+      Version: 1,
+      DataType: 'text',
+      ARN: 'arn:aws:ssm:eu-west-1:000000000000:parameter/ts-sample-app/mysql/pool-size',
+    });
+    expect(Parameter?.LastModifiedDate).toBeInstanceOf(Date);
+    expect(Math.abs((Parameter?.LastModifiedDate?.getTime() ?? 0) - Date.now())).toBeLessThan(5000);
+  });
+
+  it('refuses to overwrite without Overwrite: ParameterAlreadyExists', async () => {
+    const error = await ssm
+      .send(new PutParameterCommand({ Name: '/ts-sample-app/mysql/pool-size', Value: '1', Type: 'String' }))
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ParameterAlreadyExists);
+    expect((error as ParameterAlreadyExists).$metadata.httpStatusCode).toBe(400);
+  });
+
+  it('overwrites with Overwrite and bumps the version; the type may be left out', async () => {
+    const put = await ssm.send(
+      new PutParameterCommand({ Name: '/ts-sample-app/mysql/pool-size', Value: '1', Overwrite: true }),
+    );
+    expect(put.Version).toBe(2);
+    const { Parameter } = await ssm.send(new GetParameterCommand({ Name: '/ts-sample-app/mysql/pool-size' }));
+    expect(Parameter).toMatchObject({ Value: '1', Version: 2 });
+  });
+
+  it('refuses Overwrite together with Tags, as AWS does (the original script 1 bug)', async () => {
+    const error = await ssm
+      .send(
+        new PutParameterCommand({
+          Name: '/ts-sample-app/mysql/pool-size',
+          Value: '3',
+          Type: 'String',
+          Overwrite: true,
+          Tags: [{ Key: 'a', Value: 'b' }],
+        }),
+      )
+      .catch((e: unknown) => e);
+    expect((error as SSMServiceException).name).toBe('ValidationException');
+  });
+
+  it('answers a missing parameter with ParameterNotFound', async () => {
+    const error = await ssm.send(new GetParameterCommand({ Name: '/nope' })).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ParameterNotFound);
+  });
+
+  it.each([['/aws/reserved'], ['bad name!'], ['']])('refuses the name %j with ValidationException', async (name) => {
+    const error = await ssm
+      .send(new PutParameterCommand({ Name: name, Value: 'x', Type: 'String' }))
+      .catch((e: unknown) => e);
+    expect((error as SSMServiceException).name).toBe('ValidationException');
+  });
+});
+
+describe('GetParameters', () => {
+  it('returns what exists and names the rest InvalidParameters', async () => {
+    await ssm.send(new PutParameterCommand({ Name: '/ts-sample-app/mysql/max-overflow', Value: '20', Type: 'String' }));
+    const out = await ssm.send(
+      new GetParametersCommand({ Names: ['/ts-sample-app/mysql/max-overflow', '/ts-sample-app/mysql/missing'] }),
+    );
+    expect(out.Parameters?.map((p) => [p.Name, p.Value])).toEqual([['/ts-sample-app/mysql/max-overflow', '20']]);
+    expect(out.InvalidParameters).toEqual(['/ts-sample-app/mysql/missing']);
+  });
+
+  it('refuses more than 10 names', async () => {
+    const names = Array.from({ length: 11 }, (_, i) => `/p${i}`);
+    const error = await ssm.send(new GetParametersCommand({ Names: names })).catch((e: unknown) => e);
+    expect((error as SSMServiceException).name).toBe('ValidationException');
+  });
+});
+
+describe('GetParametersByPath', () => {
+  beforeAll(async () => {
+    for (const name of ['/app/a', '/app/b', '/app/c', '/app/deep/d', '/other/x']) {
+      await ssm.send(new PutParameterCommand({ Name: name, Value: name, Type: 'String', Overwrite: true }));
+    }
+  });
+
+  it('lists one level, or every level with Recursive', async () => {
+    const flat = await ssm.send(new GetParametersByPathCommand({ Path: '/app' }));
+    expect(flat.Parameters?.map((p) => p.Name)).toEqual(['/app/a', '/app/b', '/app/c']);
+    const deep = await ssm.send(new GetParametersByPathCommand({ Path: '/app/', Recursive: true }));
+    expect(deep.Parameters?.map((p) => p.Name)).toEqual(['/app/a', '/app/b', '/app/c', '/app/deep/d']);
+  });
+
+  it('pages with MaxResults and NextToken', async () => {
+    const first = await ssm.send(new GetParametersByPathCommand({ Path: '/app', Recursive: true, MaxResults: 3 }));
+    expect(first.Parameters).toHaveLength(3);
+    expect(first.NextToken).toBeTruthy();
+    const second = await ssm.send(
+      new GetParametersByPathCommand({ Path: '/app', Recursive: true, MaxResults: 3, NextToken: first.NextToken }),
+    );
+    expect(second.Parameters?.map((p) => p.Name)).toEqual(['/app/deep/d']);
+    expect(second.NextToken).toBeUndefined();
+  });
+});
+
+describe('DeleteParameter and persistence', () => {
+  it('deletes, then answers ParameterNotFound for the second delete', async () => {
+    await ssm.send(new DeleteParameterCommand({ Name: '/other/x' }));
+    const error = await ssm.send(new DeleteParameterCommand({ Name: '/other/x' })).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ParameterNotFound);
+  });
+
+  it('keeps values in its file, so a restarted store has them', () => {
+    const reloaded = new ParameterStore(file());
+    expect(reloaded.get('/ts-sample-app/mysql/pool-size')).toMatchObject({ value: '1', version: 2 });
+    expect(reloaded.get('/other/x')).toBeUndefined();
+  });
+});
+
+describe('what is not emulated', () => {
+  it('answers an operation it does not implement the way AWS does', async () => {
+    const { LabelParameterVersionCommand } = await import('@aws-sdk/client-ssm');
+    const error = await ssm
+      .send(new LabelParameterVersionCommand({ Name: '/app/a', Labels: ['x'] }))
+      .catch((e: unknown) => e);
+    expect((error as SSMServiceException).name).toBe('UnknownOperationException');
+  });
+});

@@ -1,0 +1,32 @@
+import type { Server } from 'node:http';
+
+/** Listens and resolves with the port; a taken port rejects with a message naming it. */
+export function listen(server: Server, port: number, host: string, portVariable?: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EADDRINUSE') {
+        const hint = portVariable ? ` Set ${portVariable} to use another port.` : '';
+        reject(new Error(`Port ${port} on ${host} is already in use.${hint}`));
+      } else {
+        reject(error);
+      }
+    };
+    server.once('error', onError);
+    server.listen(port, host, () => {
+      server.off('error', onError);
+      const address = server.address();
+      resolve(typeof address === 'object' && address ? address.port : port);
+    });
+  });
+}
+
+export function closeHttpServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    if (!server.listening) {
+      resolve();
+      return;
+    }
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}

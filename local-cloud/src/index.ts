@@ -1,0 +1,5 @@
+export * from './mysql/index';
+export { freePort } from './net/free-port';
+export { startAwsEndpoint, type AwsEndpoint } from './aws/endpoint';
+export { ssmService } from './aws/ssm/provider';
+export { ParameterStore } from './aws/ssm/store';

@@ -1,0 +1,5 @@
+export * from './logger';
+export * from './trace';
+export * from './http-error';
+export * from './graceful-shutdown';
+export * from './env';
