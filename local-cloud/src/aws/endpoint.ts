@@ -3,11 +3,13 @@ import type { Logger } from 'pino';
 import { readBody } from '../http/read-body';
 import { closeHttpServer, listen } from '../http/listen';
 import { dispatchJson, type JsonService } from './json-protocol';
+import { dispatchRest, RestRouter, type RestService } from './rest-protocol';
 
 export interface AwsEndpointOptions {
   host: string;
   port: number;
   jsonServices: JsonService[];
+  restServices?: RestService[];
   logger: Logger;
 }
 
@@ -25,10 +27,11 @@ function unknownRequest(res: ServerResponse, message: string): void {
 
 /**
  * One endpoint for every emulated AWS service (AWS_ENDPOINT_URL). JSON-protocol services are
- * told apart by the X-Amz-Target prefix.
+ * told apart by the X-Amz-Target prefix, REST-JSON services by method and path.
  */
 export async function startAwsEndpoint(options: AwsEndpointOptions): Promise<AwsEndpoint> {
   const byPrefix = new Map(options.jsonServices.map((service) => [service.targetPrefix, service]));
+  const rest = new RestRouter(options.restServices ?? []);
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const body = await readBody(req);
     const target = req.headers['x-amz-target'];
@@ -43,7 +46,14 @@ export async function startAwsEndpoint(options: AwsEndpointOptions): Promise<Aws
       unknownRequest(res, `No emulated service for X-Amz-Target ${target}`);
       return;
     }
-    unknownRequest(res, `No emulated operation for ${req.method} ${req.url}`);
+    const url = new URL(req.url ?? '/', 'http://local');
+    const match = rest.match(req.method ?? 'GET', url.pathname);
+    if (match) {
+      await dispatchRest(match, url.searchParams, body, res, options.logger);
+      return;
+    }
+    options.logger.warn({ method: req.method, path: url.pathname }, 'unknown AWS request');
+    unknownRequest(res, `No emulated operation for ${req.method} ${url.pathname}`);
   };
   const server = http.createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {

@@ -83,11 +83,27 @@ export async function dispatchJson(
   } catch (error) {
     if (error instanceof AwsError) {
       // CloudWatch's JSON protocol is "query compatible": the SDK also reads the code from here.
-      const headers: Record<string, string> = { 'x-amzn-query-error': `${error.code};Sender` };
+      const headers: Record<string, string> = error.queryCode
+        ? { 'x-amzn-query-error': `${error.queryCode};Sender` }
+        : {};
       send(res, service.version, error.status, { __type: error.code, message: error.message }, headers);
       return;
     }
     logger.error({ err: error, operation: `${service.name}.${operationName}`, method: req.method }, 'operation failed');
     send(res, service.version, 500, { __type: 'InternalFailure', message: 'local-cloud internal error' });
   }
+}
+
+/**
+ * A timestamp as it arrives on the wire: epoch seconds in JSON bodies, ISO 8601 in REST query
+ * strings. The SDK's input types call these Date; they never are Dates here. NaN when unreadable.
+ */
+export function wireTimeToSeconds(value: unknown): number {
+  if (value instanceof Date) return value.getTime() / 1000;
+  if (typeof value === 'number') return value;
+  if (typeof value === 'string') {
+    if (/^\d+(\.\d+)?$/.test(value)) return Number(value);
+    return Date.parse(value) / 1000;
+  }
+  return Number.NaN;
 }

@@ -1,0 +1,254 @@
+/**
+ * Application Signals, the discovery calls the console makes: ListServices, GetService,
+ * ListServiceOperations, ListServiceDependencies. Everything is derived from the metric series
+ * local-cloud holds, so a service "exists" in a window when it has datapoints in it.
+ *
+ * LIMITATIONS: times are rounded to whole hours like the real API, but "seen in the window" uses a
+ * series' first and last datapoint; no linked accounts, no service groups, no log group
+ * references, no ListServiceDependents / ListServiceStates / StartDiscovery.
+ */
+import type {
+  GetServiceOutput,
+  ListServiceDependenciesOutput,
+  ListServiceOperationsOutput,
+  ListServicesOutput,
+  MetricReference,
+  ServiceSummary,
+} from '@aws-sdk/client-application-signals';
+import { AwsError, validationError } from '../errors';
+import { wireTimeToSeconds } from '../json-protocol';
+import type { RestRequest, RestService } from '../rest-protocol';
+import {
+  METRIC_NAMES,
+  NAMESPACE,
+  type Dimensions,
+  type MetricStore,
+  type SeriesInfo,
+} from '../../telemetry/metric-store';
+
+/** The order Application Signals lists dimensions in. */
+const DIMENSION_ORDER = [
+  'Environment',
+  'Service',
+  'Operation',
+  'RemoteService',
+  'RemoteOperation',
+  'RemoteResourceType',
+  'RemoteResourceIdentifier',
+];
+const METRIC_TYPES = { Latency: 'LATENCY', Fault: 'FAULT', Error: 'ERROR' } as const;
+
+export function metricReferences(dimensions: Dimensions): MetricReference[] {
+  const ordered = DIMENSION_ORDER.filter((name) => name in dimensions).map((Name) => ({
+    Name,
+    Value: dimensions[Name],
+  }));
+  return METRIC_NAMES.map((name) => ({
+    Namespace: NAMESPACE,
+    MetricType: METRIC_TYPES[name],
+    MetricName: name,
+    Dimensions: ordered,
+  }));
+}
+
+function hasExactly(dimensions: Dimensions, names: string[]): boolean {
+  const keys = Object.keys(dimensions);
+  return keys.length === names.length && names.every((name) => name in dimensions);
+}
+
+interface Window {
+  startSecond: number;
+  endSecond: number;
+  StartTime: Date;
+  EndTime: Date;
+}
+
+/** StartTime and EndTime are required and rounded to whole hours, and echoed back rounded. */
+function windowOf(query: URLSearchParams): Window {
+  const start = query.get('StartTime');
+  const end = query.get('EndTime');
+  if (!start || !end) throw validationError('StartTime and EndTime are required.');
+  const startSecond = Math.floor(wireTimeToSeconds(start) / 3600) * 3600;
+  const endSecond = Math.ceil(wireTimeToSeconds(end) / 3600) * 3600;
+  if (Number.isNaN(startSecond) || Number.isNaN(endSecond))
+    throw validationError('StartTime and EndTime must be timestamps.');
+  if (endSecond <= startSecond) throw validationError('EndTime must be after StartTime.');
+  return { startSecond, endSecond, StartTime: new Date(startSecond * 1000), EndTime: new Date(endSecond * 1000) };
+}
+
+function page<T>(items: T[], query: URLSearchParams): { items: T[]; NextToken?: string } {
+  const max = query.has('MaxResults') ? Number(query.get('MaxResults')) : 50;
+  if (!Number.isInteger(max) || max < 1 || max > 100) throw validationError('MaxResults must be between 1 and 100.');
+  const token = query.get('NextToken');
+  const offset = token ? Number(Buffer.from(token, 'base64url').toString()) : 0;
+  if (!Number.isInteger(offset) || offset < 0) throw validationError('The NextToken is not valid.');
+  const next = offset + max < items.length ? Buffer.from(String(offset + max)).toString('base64url') : undefined;
+  return { items: items.slice(offset, offset + max), ...(next ? { NextToken: next } : {}) };
+}
+
+interface KeyAttributes {
+  Type: string;
+  Name: string;
+  Environment: string;
+}
+
+function keyAttributesOf(body: unknown): KeyAttributes {
+  const attributes = (body as { KeyAttributes?: Record<string, string> } | undefined)?.KeyAttributes;
+  if (!attributes?.Type || !attributes.Name || !attributes.Environment) {
+    throw validationError('KeyAttributes must include Type, Name and Environment.');
+  }
+  return { Type: attributes.Type, Name: attributes.Name, Environment: attributes.Environment };
+}
+
+export function applicationSignalsService(metrics: MetricStore): RestService {
+  const latencySeries = (window: Window): SeriesInfo[] =>
+    metrics.list(window.startSecond, window.endSecond).filter((series) => series.metricName === 'Latency');
+
+  const summaries = (window: Window): ServiceSummary[] =>
+    latencySeries(window)
+      .filter((series) => hasExactly(series.dimensions, ['Environment', 'Service']))
+      .map(({ dimensions }) => ({
+        KeyAttributes: { Type: 'Service', Name: dimensions.Service ?? '', Environment: dimensions.Environment ?? '' },
+        AttributeMaps: [
+          { PlatformType: 'Generic', 'K8s.Workload': dimensions.Service ?? '', 'Telemetry.Source': 'local-cloud' },
+        ],
+        MetricReferences: metricReferences(dimensions),
+      }))
+      .sort((a, b) => (a.KeyAttributes?.Name ?? '').localeCompare(b.KeyAttributes?.Name ?? ''));
+
+  const findService = (window: Window, key: KeyAttributes): ServiceSummary => {
+    const found = summaries(window).find(
+      (summary) =>
+        summary.KeyAttributes?.Name === key.Name &&
+        summary.KeyAttributes.Environment === key.Environment &&
+        key.Type === 'Service',
+    );
+    if (!found)
+      throw new AwsError(
+        'ResourceNotFoundException',
+        `Service ${key.Name} in ${key.Environment} has no data between the given times.`,
+        404,
+      );
+    return found;
+  };
+
+  const of = (series: SeriesInfo, key: KeyAttributes) =>
+    series.dimensions.Service === key.Name && series.dimensions.Environment === key.Environment;
+
+  return {
+    name: 'application-signals',
+    routes: [
+      {
+        method: 'GET',
+        path: '/services',
+        operation: 'ListServices',
+        handler: ({ query }: RestRequest): ListServicesOutput => {
+          const window = windowOf(query);
+          const { items, NextToken } = page(summaries(window), query);
+          return {
+            StartTime: window.StartTime,
+            EndTime: window.EndTime,
+            ServiceSummaries: items,
+            ...(NextToken ? { NextToken } : {}),
+          };
+        },
+      },
+      {
+        method: 'POST',
+        path: '/service',
+        operation: 'GetService',
+        handler: ({ query, body }: RestRequest): GetServiceOutput => {
+          const window = windowOf(query);
+          const service = findService(window, keyAttributesOf(body));
+          return {
+            Service: { ...service, LogGroupReferences: [] },
+            StartTime: window.StartTime,
+            EndTime: window.EndTime,
+            LogGroupReferences: [],
+          };
+        },
+      },
+      {
+        method: 'POST',
+        path: '/service-operations',
+        operation: 'ListServiceOperations',
+        handler: ({ query, body }: RestRequest): ListServiceOperationsOutput => {
+          const window = windowOf(query);
+          const key = keyAttributesOf(body);
+          findService(window, key);
+          const operations = latencySeries(window)
+            .filter(
+              (series) => of(series, key) && hasExactly(series.dimensions, ['Environment', 'Service', 'Operation']),
+            )
+            .map(({ dimensions }) => ({ Name: dimensions.Operation, MetricReferences: metricReferences(dimensions) }))
+            .sort((a, b) => (a.Name ?? '').localeCompare(b.Name ?? ''));
+          const { items, NextToken } = page(operations, query);
+          return {
+            StartTime: window.StartTime,
+            EndTime: window.EndTime,
+            ServiceOperations: items,
+            ...(NextToken ? { NextToken } : {}),
+          };
+        },
+      },
+      {
+        method: 'POST',
+        path: '/service-dependencies',
+        operation: 'ListServiceDependencies',
+        handler: ({ query, body }: RestRequest): ListServiceDependenciesOutput => {
+          const window = windowOf(query);
+          const key = keyAttributesOf(body);
+          findService(window, key);
+          const known = new Set(summaries(window).map((summary) => summary.KeyAttributes?.Name));
+          const withOperation = latencySeries(window).filter(
+            (series) => of(series, key) && 'Operation' in series.dimensions && 'RemoteOperation' in series.dimensions,
+          );
+          // A database call is listed once, with its resource, not again without it.
+          const withResource = new Set(
+            withOperation
+              .filter((s) => 'RemoteResourceType' in s.dimensions)
+              .map((s) => `${s.dimensions.Operation}|${s.dimensions.RemoteService}|${s.dimensions.RemoteOperation}`),
+          );
+          const dependencies = withOperation
+            .filter(
+              (s) =>
+                'RemoteResourceType' in s.dimensions ||
+                !withResource.has(
+                  `${s.dimensions.Operation}|${s.dimensions.RemoteService}|${s.dimensions.RemoteOperation}`,
+                ),
+            )
+            .map(({ dimensions }) => {
+              const remote = dimensions.RemoteService ?? '';
+              const type = known.has(remote)
+                ? 'Service'
+                : remote.startsWith('AWS::')
+                  ? 'AWS::Service'
+                  : 'RemoteService';
+              return {
+                OperationName: dimensions.Operation,
+                DependencyKeyAttributes: {
+                  Type: type,
+                  Name: remote,
+                  ...(type === 'AWS::Service' ? {} : { Environment: key.Environment }),
+                },
+                DependencyOperationName: dimensions.RemoteOperation,
+                MetricReferences: metricReferences(dimensions),
+              };
+            })
+            .sort((a, b) =>
+              `${a.OperationName} ${a.DependencyKeyAttributes.Name}`.localeCompare(
+                `${b.OperationName} ${b.DependencyKeyAttributes.Name}`,
+              ),
+            );
+          const { items, NextToken } = page(dependencies, query);
+          return {
+            StartTime: window.StartTime,
+            EndTime: window.EndTime,
+            ServiceDependencies: items,
+            ...(NextToken ? { NextToken } : {}),
+          };
+        },
+      },
+    ],
+  };
+}

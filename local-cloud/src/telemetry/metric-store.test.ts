@@ -1,0 +1,117 @@
+import { describe, expect, it } from 'vitest';
+import { MetricStore, percentileOf } from './metric-store';
+
+const dims = { Environment: 'local:ts', Service: 'ts-order-api' };
+const T0 = Date.UTC(2026, 10, 28, 12, 0, 0);
+
+function store(nowMs = T0 + 3600_000) {
+  let now = nowMs;
+  const metrics = new MetricStore({ retentionSeconds: 3 * 3600, maxSeries: 10, now: () => now });
+  return { metrics, setNow: (ms: number) => (now = ms) };
+}
+
+/** The exact nearest-rank percentile, to compare HDR's answer with. */
+function exactPercentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.ceil((p / 100) * sorted.length) - 1] ?? NaN;
+}
+
+describe('MetricStore', () => {
+  it('answers every statistic per period, periods aligned to multiples of the period', () => {
+    const { metrics } = store();
+    // 10 requests in each of 12 seconds starting at T0: latency = second index + request / 10.
+    const values: number[] = [];
+    for (let s = 0; s < 12; s++) {
+      for (let r = 0; r < 10; r++) {
+        const value = 10 + s + r / 10;
+        values.push(value);
+        metrics.record('Latency', dims, value, T0 + s * 1000 + r * 50);
+      }
+    }
+    const start = T0 / 1000;
+    const byFive = (stat: Parameters<MetricStore['query']>[2]) =>
+      metrics.query('Latency', dims, stat, 5, start, start + 12);
+    expect(byFive('SampleCount')).toEqual([
+      { timestamp: start, value: 50 },
+      { timestamp: start + 5, value: 50 },
+      { timestamp: start + 10, value: 20 },
+    ]);
+    expect(byFive('Minimum')[1]?.value).toBe(15);
+    expect(byFive('Maximum')[1]?.value).toBeCloseTo(19.9, 9);
+    expect(byFive('Sum')[0]?.value).toBeCloseTo(
+      values.slice(0, 50).reduce((a, b) => a + b, 0),
+      6,
+    );
+    expect(byFive('Average')[0]?.value).toBeCloseTo(12.45, 6);
+    const whole = metrics.query('Latency', dims, 'p99', 60, start - (start % 60), start + 60);
+    expect(whole).toHaveLength(1);
+    expect(whole[0]?.value).toBeCloseTo(exactPercentile(values, 99), 0);
+    expect(Math.abs((whole[0]?.value ?? 0) - exactPercentile(values, 99)) / exactPercentile(values, 99)).toBeLessThan(
+      0.01,
+    );
+  });
+
+  it('computes percentiles from sealed (compressed) seconds exactly as from live ones', () => {
+    const { metrics, setNow } = store(T0 + 5000);
+    const values = Array.from({ length: 500 }, (_, i) => 1 + ((i * 7919) % 1000) / 3);
+    values.forEach((value, i) => metrics.record('Latency', dims, value, T0 + (i % 5) * 1000));
+    const start = T0 / 1000;
+    const live = metrics.query('Latency', dims, 'p90', 5, start, start + 5);
+    setNow(T0 + 120_000);
+    metrics.sealOldSeconds();
+    const sealed = metrics.query('Latency', dims, 'p90', 5, start, start + 5);
+    expect(sealed).toEqual(live);
+    // A late span for a sealed second reopens it.
+    metrics.record('Latency', dims, 5000, T0);
+    expect(metrics.query('Latency', dims, 'Maximum', 5, start, start + 5)[0]?.value).toBe(5000);
+    expect(metrics.query('Latency', dims, 'p100', 5, start, start + 5)[0]?.value).toBeCloseTo(5000, -2);
+  });
+
+  it('treats Fault as 0/1 per request: Sum counts faults, Average is the fault rate', () => {
+    const { metrics } = store();
+    for (let i = 0; i < 20; i++) metrics.record('Fault', dims, i < 5 ? 1 : 0, T0 + i * 10);
+    const [point] = metrics.query('Fault', dims, 'Sum', 60, T0 / 1000, T0 / 1000 + 60);
+    expect(point?.value).toBe(5);
+    expect(metrics.query('Fault', dims, 'Average', 60, T0 / 1000, T0 / 1000 + 60)[0]?.value).toBe(0.25);
+  });
+
+  it('forgets what is older than its retention and ignores the far future', () => {
+    const { metrics } = store(T0);
+    metrics.record('Latency', dims, 1, T0 - 3 * 3600 * 1000);
+    metrics.record('Latency', dims, 1, T0 + 3600_000);
+    expect(metrics.seriesCount).toBe(0);
+    metrics.record('Latency', dims, 1, T0 - 3 * 3600 * 1000 + 1000);
+    expect(metrics.query('Latency', dims, 'SampleCount', 1, 0, T0 / 1000 + 1)).toHaveLength(1);
+  });
+
+  it('reuses a ring slot for a new second without leaking the old second into it', () => {
+    const { metrics, setNow } = store(T0);
+    metrics.record('Latency', dims, 7, T0);
+    const later = T0 + 3 * 3600 * 1000;
+    setNow(later);
+    metrics.record('Latency', dims, 9, later);
+    expect(metrics.query('Latency', dims, 'SampleCount', 1, later / 1000, later / 1000 + 1)).toEqual([
+      { timestamp: later / 1000, value: 1 },
+    ]);
+    expect(metrics.query('Latency', dims, 'SampleCount', 1, T0 / 1000, T0 / 1000 + 1)).toEqual([]);
+  });
+
+  it('caps the number of series and counts what it dropped', () => {
+    const { metrics } = store();
+    for (let i = 0; i < 12; i++) metrics.record('Error', { ...dims, Operation: `GET /${i}` }, 0, T0);
+    expect(metrics.seriesCount).toBe(10);
+    expect(metrics.droppedSeries).toBe(2);
+  });
+
+  it.each([
+    ['p99', 99],
+    ['p50', 50],
+    ['p99.9', 99.9],
+    ['p100', 100],
+    ['p0', undefined],
+    ['P99', undefined],
+    ['tm99', undefined],
+  ])('reads the statistic %s as percentile %s', (stat, expected) => {
+    expect(percentileOf(stat)).toBe(expected);
+  });
+});

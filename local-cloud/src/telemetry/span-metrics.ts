@@ -1,0 +1,219 @@
+import type { Dimensions, MetricName } from './metric-store';
+import { SpanKind, StatusCode, type AttributeValue, type Span } from './otlp';
+
+/**
+ * How Application Signals turns spans into metrics, as the CloudWatch agent does for EKS:
+ * server spans give service- and operation-level Latency, Fault and Error; client spans give
+ * dependency metrics keyed by RemoteService / RemoteOperation (and, for databases, the resource).
+ * Attribute names cover both the old and the stable OpenTelemetry semantic conventions.
+ */
+
+export const INTERNAL_OPERATION = 'InternalOperation';
+
+export interface Observation {
+  dimensions: Dimensions[];
+  latencyMs: number;
+  fault: 0 | 1;
+  error: 0 | 1;
+  timeMs: number;
+}
+
+export interface SpanMetricsOptions {
+  /** `local:<prefix>` here, `eks:<cluster>/<namespace>` on EKS. */
+  environment: string;
+  /** The workload listening at host:port (local-cloud's stable ports), if it is one of ours. */
+  serviceAt(host: string, port: number | undefined): string | undefined;
+}
+
+function text(value: AttributeValue): string | undefined {
+  return typeof value === 'string' && value.length > 0 ? value : undefined;
+}
+
+function num(value: AttributeValue): number | undefined {
+  const n = typeof value === 'string' ? Number(value) : value;
+  return typeof n === 'number' && Number.isFinite(n) ? n : undefined;
+}
+
+function first(span: Span, ...names: string[]): AttributeValue {
+  for (const name of names) if (span.attributes[name] !== undefined) return span.attributes[name];
+  return undefined;
+}
+
+export function httpStatusOf(span: Span): number | undefined {
+  return num(first(span, 'http.response.status_code', 'http.status_code'));
+}
+
+function methodOf(span: Span): string | undefined {
+  return text(first(span, 'http.request.method', 'http.method'));
+}
+
+/** `/api/orders/42` -> `/api`: what Application Signals uses when no route is known. */
+function firstSegment(path: string | undefined): string {
+  const segment = (path ?? '/').split('?')[0]?.split('/').find(Boolean);
+  return segment ? `/${segment}` : '/';
+}
+
+function urlPath(span: Span): string | undefined {
+  const target = text(first(span, 'url.path', 'http.target'));
+  if (target) return target;
+  const full = text(first(span, 'url.full', 'http.url'));
+  if (!full) return undefined;
+  try {
+    return new URL(full).pathname;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A server span's operation: `POST /api/orders` (method and route). */
+export function serverOperation(span: Span): string {
+  const method = methodOf(span);
+  const route = text(span.attributes['http.route']);
+  if (method) return `${method} ${route ?? firstSegment(urlPath(span))}`;
+  return span.name || INTERNAL_OPERATION;
+}
+
+export function isFault(span: Span): boolean {
+  const status = httpStatusOf(span);
+  if (status !== undefined) return status >= 500;
+  return span.statusCode === StatusCode.ERROR;
+}
+
+export function isError(span: Span): boolean {
+  const status = httpStatusOf(span);
+  return status !== undefined && status >= 400 && status < 500;
+}
+
+interface Remote {
+  service: string;
+  operation: string;
+  resourceType?: string;
+  resourceIdentifier?: string;
+}
+
+/** Application Signals escapes its separators inside identifier parts. */
+function identifierPart(value: string): string {
+  return value.replace(/\^/g, '^^').replace(/\|/g, '^|');
+}
+
+function remoteOf(span: Span, options: SpanMetricsOptions): Remote {
+  if (span.attributes['rpc.system'] === 'aws-api') {
+    return {
+      service: `AWS::${text(span.attributes['rpc.service']) ?? 'Unknown'}`,
+      operation: text(span.attributes['rpc.method']) ?? 'UnknownRemoteOperation',
+    };
+  }
+  const dbSystem = text(first(span, 'db.system.name', 'db.system'));
+  if (dbSystem) {
+    const statement = text(first(span, 'db.query.text', 'db.statement'));
+    const operation =
+      text(first(span, 'db.operation.name', 'db.operation')) ??
+      statement?.trim().split(/\s+/)[0]?.toUpperCase() ??
+      'UnknownRemoteOperation';
+    const database = text(first(span, 'db.namespace', 'db.name')) ?? '';
+    const host = text(first(span, 'server.address', 'net.peer.name')) ?? '';
+    const port = num(first(span, 'server.port', 'net.peer.port'));
+    return {
+      service: dbSystem,
+      operation,
+      resourceType: 'DB::Connection',
+      resourceIdentifier: [database, host, port === undefined ? '' : String(port)].map(identifierPart).join('|'),
+    };
+  }
+  const method = methodOf(span);
+  if (method) {
+    let host = text(first(span, 'server.address', 'net.peer.name'));
+    let port = num(first(span, 'server.port', 'net.peer.port'));
+    const full = text(first(span, 'url.full', 'http.url'));
+    if (!host && full) {
+      try {
+        const url = new URL(full);
+        host = url.hostname;
+        port = url.port ? Number(url.port) : undefined;
+      } catch {
+        // leave the host unknown
+      }
+    }
+    const service = host
+      ? (options.serviceAt(host, port) ?? (port ? `${host}:${port}` : host))
+      : 'UnknownRemoteService';
+    return { service, operation: `${method} ${firstSegment(urlPath(span))}` };
+  }
+  return { service: 'UnknownRemoteService', operation: 'UnknownRemoteOperation' };
+}
+
+/** The dimension sets a server span is counted under. */
+export function serverDimensions(environment: string, service: string, operation: string): Dimensions[] {
+  return [
+    { Environment: environment, Service: service },
+    { Environment: environment, Service: service, Operation: operation },
+  ];
+}
+
+/** The dimension sets a client span is counted under (with the resource ones for databases). */
+export function dependencyDimensions(
+  environment: string,
+  service: string,
+  operation: string,
+  remote: Remote,
+): Dimensions[] {
+  const base = { Environment: environment, Service: service, RemoteService: remote.service };
+  const sets: Dimensions[] = [
+    base,
+    { ...base, RemoteOperation: remote.operation },
+    { ...base, Operation: operation, RemoteOperation: remote.operation },
+  ];
+  if (remote.resourceType && remote.resourceIdentifier !== undefined) {
+    const resource = { RemoteResourceType: remote.resourceType, RemoteResourceIdentifier: remote.resourceIdentifier };
+    sets.push(
+      { ...base, ...resource },
+      { ...base, RemoteOperation: remote.operation, ...resource },
+      { ...base, Operation: operation, ...resource },
+      { ...base, Operation: operation, RemoteOperation: remote.operation, ...resource },
+    );
+  }
+  return sets;
+}
+
+/**
+ * The observation a span contributes, or undefined when it contributes none (internal spans, and
+ * a client span nested in another client span, such as the HTTP call under an AWS SDK call).
+ * `localOperation` is the operation of the server span the client span ran under.
+ */
+export function observe(
+  span: Span,
+  localOperation: string,
+  parent: Span | undefined,
+  options: SpanMetricsOptions,
+): Observation | undefined {
+  const base = {
+    latencyMs: Math.max(0, span.endMs - span.startMs),
+    fault: isFault(span) ? (1 as const) : (0 as const),
+    error: isError(span) ? (1 as const) : (0 as const),
+    timeMs: span.endMs,
+  };
+  if (span.kind === SpanKind.SERVER) {
+    return { ...base, dimensions: serverDimensions(options.environment, span.service, serverOperation(span)) };
+  }
+  if (span.kind === SpanKind.CLIENT || span.kind === SpanKind.PRODUCER) {
+    if (
+      parent &&
+      parent.service === span.service &&
+      (parent.kind === SpanKind.CLIENT || parent.kind === SpanKind.PRODUCER)
+    )
+      return undefined;
+    return {
+      ...base,
+      dimensions: dependencyDimensions(options.environment, span.service, localOperation, remoteOf(span, options)),
+    };
+  }
+  return undefined;
+}
+
+export function metricValues(observation: Observation): [MetricName, number][] {
+  return [
+    ['Latency', observation.latencyMs],
+    ['Fault', observation.fault],
+    ['Error', observation.error],
+  ];
+}

@@ -1,0 +1,116 @@
+import { SpanKind, type Span } from './otlp';
+
+export interface TraceSummary {
+  traceId: string;
+  /** Service and operation of the trace's first server span. */
+  service: string;
+  operation: string;
+  startMs: number;
+  durationMs: number;
+  spanCount: number;
+  services: string[];
+  httpStatus?: number;
+  fault: boolean;
+  error: boolean;
+}
+
+interface StoredTrace {
+  spans: Map<string, Span>;
+  summary?: TraceSummary;
+  touchedAt: number;
+}
+
+/**
+ * Recent traces, bounded by count: the oldest trace is dropped when a new one arrives past the
+ * limit. Spans of one trace may arrive in several exports; they are joined by trace id.
+ */
+export class TraceStore {
+  private readonly traces = new Map<string, StoredTrace>();
+
+  constructor(
+    private readonly maxTraces: number,
+    private readonly describe: (span: Span) => {
+      operation: string;
+      httpStatus?: number;
+      fault: boolean;
+      error: boolean;
+    },
+  ) {}
+
+  add(span: Span): void {
+    let trace = this.traces.get(span.traceId);
+    if (trace) {
+      // Re-insert so the map's order stays "least recently touched first".
+      this.traces.delete(span.traceId);
+    } else {
+      trace = { spans: new Map(), touchedAt: 0 };
+      while (this.traces.size >= this.maxTraces) {
+        const oldest = this.traces.keys().next().value;
+        if (oldest === undefined) break;
+        this.traces.delete(oldest);
+      }
+    }
+    trace.spans.set(span.spanId, span);
+    trace.summary = undefined;
+    trace.touchedAt = Date.now();
+    this.traces.set(span.traceId, trace);
+  }
+
+  span(traceId: string, spanId: string): Span | undefined {
+    return this.traces.get(traceId)?.spans.get(spanId);
+  }
+
+  spans(traceId: string): Span[] | undefined {
+    const trace = this.traces.get(traceId);
+    return trace && [...trace.spans.values()].sort((a, b) => a.startMs - b.startMs);
+  }
+
+  get size(): number {
+    return this.traces.size;
+  }
+
+  /** Newest first; filters by the root server span's service and operation and by time. */
+  search(filter: {
+    service?: string;
+    operation?: string;
+    fromMs?: number;
+    toMs?: number;
+    limit: number;
+  }): TraceSummary[] {
+    const results: TraceSummary[] = [];
+    for (const [traceId, trace] of [...this.traces].reverse()) {
+      const summary = (trace.summary ??= this.summarise(traceId, trace));
+      if (!summary) continue;
+      if (filter.service && summary.service !== filter.service && !summary.services.includes(filter.service)) continue;
+      if (filter.operation && summary.operation !== filter.operation) continue;
+      if (filter.fromMs !== undefined && summary.startMs < filter.fromMs) continue;
+      if (filter.toMs !== undefined && summary.startMs > filter.toMs) continue;
+      results.push(summary);
+      if (results.length >= filter.limit) break;
+    }
+    return results.sort((a, b) => b.startMs - a.startMs);
+  }
+
+  private summarise(traceId: string, trace: StoredTrace): TraceSummary | undefined {
+    const spans = [...trace.spans.values()];
+    const root =
+      spans.find((span) => span.kind === SpanKind.SERVER && !trace.spans.has(span.parentSpanId ?? '')) ??
+      spans.find((span) => !span.parentSpanId);
+    if (!root) return undefined;
+    const start = Math.min(...spans.map((span) => span.startMs));
+    const end = Math.max(...spans.map((span) => span.endMs));
+    const described = this.describe(root);
+    return {
+      traceId,
+      service: root.service,
+      operation: described.operation,
+      startMs: start,
+      durationMs: end - start,
+      spanCount: spans.length,
+      services: [...new Set(spans.map((span) => span.service))],
+      ...(described.httpStatus === undefined ? {} : { httpStatus: described.httpStatus }),
+      fault: spans.some((span) => this.describe(span).fault),
+      error: described.error,
+    };
+  }
+}
