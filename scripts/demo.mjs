@@ -1,3 +1,31 @@
-// `npm run demo` lands with local-cloud (issue 3). Until then it says so instead of half-working.
-console.error('npm run demo is not yet available: the local-cloud stack is still being built. `npm test` works.');
-process.exit(1);
+// `npm run demo`: builds what is missing, then runs local-cloud in the foreground. Ctrl-C stops
+// everything it started. Environment variables move ports and data (see local-cloud/README.md).
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const outputs = [
+  'local-cloud/dist/main.js',
+  'services/order-api/dist/server.js',
+  'services/delivery-api/dist/server.js',
+  'services/traffic-generator/dist/main.js',
+];
+
+const missing = outputs.filter((file) => !existsSync(path.join(root, file)));
+if (missing.length > 0) {
+  console.log(`Building (missing: ${missing.join(', ')})...`);
+  const build = spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
+  if (build.status !== 0) process.exit(build.status ?? 1);
+}
+
+const child = spawn(process.execPath, [path.join(root, 'local-cloud/dist/main.js')], {
+  cwd: root,
+  stdio: 'inherit',
+  env: { NEXT_TELEMETRY_DISABLED: '1', ...process.env },
+});
+// Pass signals on: a terminal's Ctrl-C reaches both of us anyway (local-cloud treats the repeat
+// as one request), but a process manager signals only this script.
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
+child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

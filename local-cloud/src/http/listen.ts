@@ -1,7 +1,8 @@
 import type { Server } from 'node:http';
+import type { Server as NetServer } from 'node:net';
 
 /** Listens and resolves with the port; a taken port rejects with a message naming it. */
-export function listen(server: Server, port: number, host: string, portVariable?: string): Promise<number> {
+export function listen(server: NetServer, port: number, host: string, portVariable?: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException) => {
       if (error.code === 'EADDRINUSE') {

@@ -25,6 +25,8 @@ export interface ProvidedMysql {
   endpoint: MysqlEndpoint;
   /** Human-readable description for logs (password masked). */
   description: string;
+  /** The private server's process, when we started one. */
+  process?: { pid: number; argv: string[] };
   stop(): Promise<void>;
 }
 
@@ -52,6 +54,7 @@ export async function provideMysql(options: MysqlOptions): Promise<ProvidedMysql
     url: server.url,
     endpoint: parseMysqlUrl(server.url),
     description: `private ${binary.flavor} (${binary.server}) on 127.0.0.1:${port}, data in ${options.dataDir}, pid ${server.pid}`,
+    process: { pid: server.pid, argv: server.argv },
     stop: () => server.stop(),
   };
 }

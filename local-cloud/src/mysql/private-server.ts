@@ -22,6 +22,8 @@ export interface PrivateServer {
   url: string;
   port: number;
   pid: number;
+  /** The command line it runs with (for leftover detection). */
+  argv: string[];
   stop(): Promise<void>;
 }
 
@@ -93,7 +95,8 @@ export async function startPrivateServer(options: PrivateServerOptions): Promise
   // A unix socket path must stay under ~100 bytes, so it never lives in a deep data directory.
   const socket = path.join(os.tmpdir(), `appsignals-demo-mysql-${port}.sock`);
   const logFile = path.join(dataDir, 'server.log');
-  const child = spawn(binary.server, serverArgs(options, socket, logFile), { stdio: 'ignore' });
+  const args = serverArgs(options, socket, logFile);
+  const child = spawn(binary.server, args, { stdio: 'ignore', detached: true });
   const exited = new Promise<never>((_, reject) => {
     child.once('exit', (code, signal) => {
       void tail(logFile).then((log) =>
@@ -121,6 +124,7 @@ export async function startPrivateServer(options: PrivateServerOptions): Promise
     url,
     port,
     pid: child.pid ?? -1,
+    argv: [binary.server, ...args],
     stop() {
       stopping ??= (async () => {
         child.kill('SIGTERM');

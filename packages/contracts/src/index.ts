@@ -6,3 +6,4 @@ export * from './order';
 export * from './delivery';
 export * from './health';
 export * from './sample-orders';
+export * from './rollout';

@@ -200,7 +200,11 @@ describe('ListServiceOperations and ListServiceDependencies', () => {
     );
     const byName = new Map((out.ServiceDependencies ?? []).map((d) => [d.DependencyKeyAttributes?.Name, d]));
     expect([...byName.keys()].sort()).toEqual(['AWS::SSM', 'mysql']);
-    expect(byName.get('mysql')?.DependencyKeyAttributes).toEqual({ Type: 'RemoteService', Name: 'mysql', Environment: ENV });
+    expect(byName.get('mysql')?.DependencyKeyAttributes).toEqual({
+      Type: 'RemoteService',
+      Name: 'mysql',
+      Environment: ENV,
+    });
     expect(byName.get('mysql')?.DependencyOperationName).toBe('INSERT');
     expect(byName.get('mysql')?.MetricReferences?.[0]?.Dimensions).toContainEqual({
       Name: 'RemoteResourceIdentifier',

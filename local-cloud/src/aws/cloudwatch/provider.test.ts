@@ -142,9 +142,7 @@ describe('GetMetricData', () => {
       'InvalidParameterValueException',
     ],
   ])('refuses %s with %s', async (_name, input, code) => {
-    const error = await cloudwatch
-      .send(new GetMetricDataCommand({ ...window, ...input }))
-      .catch((e: unknown) => e);
+    const error = await cloudwatch.send(new GetMetricDataCommand({ ...window, ...input })).catch((e: unknown) => e);
     expect((error as Error).name).toBe(code);
     expect((error as { $metadata: { httpStatusCode: number } }).$metadata.httpStatusCode).toBe(400);
   });

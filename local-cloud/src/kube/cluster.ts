@@ -1,0 +1,235 @@
+import { EventEmitter } from 'node:events';
+import type { V1Deployment, V1Pod, V1Service } from '@kubernetes/client-node';
+import type { Deployment } from '../workloads/deployment';
+import { invalid, KubeError, notFound } from './errors';
+import { mergePatch, strategicMergePatch } from './patch';
+
+export const PATCH_TYPES = {
+  merge: 'application/merge-patch+json',
+  strategic: 'application/strategic-merge-patch+json',
+  json: 'application/json-patch+json',
+} as const;
+
+export interface DeploymentEvent {
+  type: 'ADDED' | 'MODIFIED' | 'DELETED';
+  object: V1Deployment;
+}
+
+/**
+ * The cluster's state: Deployments (run by their controllers), Services, and resource versions.
+ * A Deployment's resourceVersion moves whenever what the API shows of it changes, status
+ * included, since its status is derived; watchers hear about each change.
+ */
+export class Cluster {
+  readonly events = new EventEmitter();
+  private resourceVersion = 1;
+  private readonly deployments = new Map<string, Deployment>();
+  private readonly services = new Map<string, V1Service>();
+  private readonly shown = new Map<Deployment, { fingerprint: string; resourceVersion: string }>();
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(readonly namespaces: readonly string[] = ['default']) {
+    this.events.setMaxListeners(100);
+  }
+
+  get currentResourceVersion(): string {
+    return String(this.resourceVersion);
+  }
+
+  addDeployment(deployment: Deployment): void {
+    this.deployments.set(this.key(deployment.object.metadata.namespace, deployment.name), deployment);
+    deployment.reconcile();
+    this.refresh(deployment);
+  }
+
+  addService(service: V1Service): void {
+    service.metadata = {
+      ...service.metadata,
+      resourceVersion: String(++this.resourceVersion),
+      uid: crypto.randomUUID(),
+      creationTimestamp: new Date(),
+    };
+    this.services.set(this.key(service.metadata.namespace ?? 'default', service.metadata.name ?? ''), service);
+  }
+
+  /** Reconciles every Deployment now and then every `intervalMs`. */
+  start(intervalMs = 200): void {
+    this.tick();
+    this.timer = setInterval(() => this.tick(), intervalMs);
+  }
+
+  tick(): void {
+    for (const deployment of this.deployments.values()) {
+      deployment.reconcile();
+      this.refresh(deployment);
+    }
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await Promise.all([...this.deployments.values()].map((deployment) => deployment.stop()));
+  }
+
+  allDeployments(): Deployment[] {
+    return [...this.deployments.values()];
+  }
+
+  deployment(namespace: string, name: string): Deployment {
+    const found = this.deployments.get(this.key(namespace, name));
+    if (!found) throw notFound('deployments', name, 'apps');
+    return found;
+  }
+
+  /** The API's view of a Deployment: spec, metadata with its resourceVersion, derived status. */
+  view(deployment: Deployment): V1Deployment {
+    const shown = this.refresh(deployment);
+    return {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { ...structuredClone(deployment.object.metadata), resourceVersion: shown.resourceVersion },
+      spec: structuredClone(deployment.object.spec),
+      status: deployment.status(),
+    };
+  }
+
+  listDeployments(namespace: string | undefined): V1Deployment[] {
+    return this.allDeployments()
+      .filter((d) => namespace === undefined || d.object.metadata.namespace === namespace)
+      .map((d) => this.view(d));
+  }
+
+  listServices(namespace: string | undefined): V1Service[] {
+    return [...this.services.values()]
+      .filter((s) => namespace === undefined || s.metadata?.namespace === namespace)
+      .map((s) => structuredClone(s));
+  }
+
+  service(namespace: string, name: string): V1Service {
+    const found = this.services.get(this.key(namespace, name));
+    if (!found) throw notFound('services', name);
+    return structuredClone(found);
+  }
+
+  listPods(namespace: string | undefined): V1Pod[] {
+    return this.allDeployments()
+      .filter((d) => namespace === undefined || d.object.metadata.namespace === namespace)
+      .flatMap((d) => d.pods());
+  }
+
+  /** The replica behind a pod name, for logs, proxying and deletion. */
+  replica(namespace: string, podName: string) {
+    for (const deployment of this.allDeployments()) {
+      if (deployment.object.metadata.namespace !== namespace) continue;
+      const replica = deployment.replicas.find((r) => r.name === podName);
+      if (replica) return { deployment, replica };
+    }
+    throw notFound('pods', podName);
+  }
+
+  /**
+   * Applies a merge or strategic-merge patch to a Deployment and validates the result the way the
+   * API server would: the name, namespace and selector are immutable, replicas is a whole number
+   * >= 0, template labels must match the selector. A stale resourceVersion in the patch is 409.
+   */
+  patchDeployment(namespace: string, name: string, patch: unknown, contentType: string): V1Deployment {
+    const deployment = this.deployment(namespace, name);
+    const before = this.view(deployment);
+    const apply = this.patcher(contentType);
+    if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) {
+      throw new KubeError(400, 'BadRequest', 'the patch must be a JSON object');
+    }
+    const wanted = (patch as { metadata?: { resourceVersion?: string } }).metadata?.resourceVersion;
+    if (wanted !== undefined && wanted !== before.metadata?.resourceVersion) {
+      throw new KubeError(
+        409,
+        'Conflict',
+        `Operation cannot be fulfilled on deployments.apps "${name}": the object has been modified; please apply your changes to the latest version and try again`,
+        { name, group: 'apps', kind: 'deployments' },
+      );
+    }
+    const after = apply({ metadata: before.metadata, spec: before.spec }, patch) as V1Deployment;
+    this.validate(name, before, after);
+    const specChanged = JSON.stringify(after.spec) !== JSON.stringify(before.spec);
+    const { resourceVersion: _rv, ...metadata } = after.metadata ?? {};
+    Object.assign(deployment.object.metadata, metadata, {
+      generation: (deployment.object.metadata.generation ?? 1) + (specChanged ? 1 : 0),
+    });
+    Object.assign(deployment.object, { spec: after.spec });
+    deployment.reconcile();
+    this.refresh(deployment, true);
+    return this.view(deployment);
+  }
+
+  private patcher(contentType: string): (target: unknown, patch: unknown) => unknown {
+    const type = contentType.split(';')[0]?.trim();
+    if (type === PATCH_TYPES.merge) return mergePatch;
+    if (type === PATCH_TYPES.strategic) return strategicMergePatch;
+    throw new KubeError(
+      415,
+      'UnsupportedMediaType',
+      `the body of the request was in an unknown format - accepted media types include: ${PATCH_TYPES.merge}, ${PATCH_TYPES.strategic} (local-cloud does not apply ${type ?? 'that'})`,
+    );
+  }
+
+  private validate(name: string, before: V1Deployment, after: V1Deployment): void {
+    if (after.metadata?.name !== before.metadata?.name || after.metadata?.namespace !== before.metadata?.namespace) {
+      throw invalid('Deployment', name, 'metadata.name and metadata.namespace cannot be changed', 'apps');
+    }
+    const replicas = after.spec?.replicas;
+    if (replicas !== undefined && !(Number.isInteger(replicas) && replicas >= 0)) {
+      throw invalid(
+        'Deployment',
+        name,
+        `spec.replicas: Invalid value: ${JSON.stringify(replicas)}: must be greater than or equal to 0`,
+        'apps',
+      );
+    }
+    if (JSON.stringify(after.spec?.selector) !== JSON.stringify(before.spec?.selector)) {
+      throw invalid('Deployment', name, 'spec.selector: Invalid value: field is immutable', 'apps');
+    }
+    const labels = after.spec?.template.metadata?.labels ?? {};
+    for (const [key, value] of Object.entries(after.spec?.selector.matchLabels ?? {})) {
+      if (labels[key] !== value)
+        throw invalid(
+          'Deployment',
+          name,
+          'spec.template.metadata.labels: Invalid value: `selector` does not match template `labels`',
+          'apps',
+        );
+    }
+    const containers = after.spec?.template.spec?.containers;
+    if (!Array.isArray(containers) || containers.length === 0 || typeof containers[0]?.name !== 'string') {
+      throw invalid('Deployment', name, 'spec.template.spec.containers: Required value', 'apps');
+    }
+  }
+
+  /** Gives a Deployment a new resourceVersion when its API view changed, and tells watchers. */
+  private refresh(deployment: Deployment, force = false): { fingerprint: string; resourceVersion: string } {
+    const status = deployment.status();
+    const fingerprint = JSON.stringify([
+      deployment.object.metadata,
+      deployment.object.spec,
+      { ...status, conditions: status.conditions?.map((c) => [c.type, c.status, c.reason]) },
+    ]);
+    const shown = this.shown.get(deployment);
+    if (shown && shown.fingerprint === fingerprint && !force) return shown;
+    const next = { fingerprint, resourceVersion: String(++this.resourceVersion) };
+    this.shown.set(deployment, next);
+    const event: DeploymentEvent = {
+      type: shown ? 'MODIFIED' : 'ADDED',
+      object: {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { ...structuredClone(deployment.object.metadata), resourceVersion: next.resourceVersion },
+        spec: structuredClone(deployment.object.spec),
+        status,
+      },
+    };
+    this.events.emit('deployment', event);
+    return next;
+  }
+
+  private key(namespace: string, name: string): string {
+    return `${namespace}/${name}`;
+  }
+}

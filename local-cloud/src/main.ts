@@ -1,0 +1,85 @@
+import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import pino from 'pino';
+import { loadConfig } from './config';
+import { endpointsEnv, startLocalCloud } from './stack';
+
+/**
+ * `npm run demo`: the whole system on this machine. Prints where everything is, writes
+ * .demo/endpoints.env, and on Ctrl-C stops every process it started.
+ */
+async function main(): Promise<void> {
+  const started = Date.now();
+  // dist/main.js -> the repository root
+  const repoRoot = path.resolve(__dirname, '..', '..');
+  const config = loadConfig(repoRoot);
+  const logger = pino({
+    level: config.logLevel,
+    base: { service: 'local-cloud' },
+    timestamp: pino.stdTimeFunctions.isoTime,
+  });
+  for (const built of [
+    'services/order-api/dist/server.js',
+    'services/delivery-api/dist/server.js',
+    'services/traffic-generator/dist/main.js',
+  ]) {
+    if (!existsSync(path.join(repoRoot, built)))
+      throw new Error(`${built} is missing: run \`npm run build\` (npm run demo does it for you).`);
+  }
+
+  const cloud = await startLocalCloud(config, logger);
+  let stoppingSince: number | undefined;
+  const stop = (signal: string) => {
+    if (stoppingSince !== undefined) {
+      // The same Ctrl-C often arrives twice (terminal to the group, and forwarded); only a later
+      // one means "now".
+      if (Date.now() - stoppingSince < 1000) return;
+      console.error('\nSecond signal: killing every process local-cloud started, and leaving.');
+      cloud.kill();
+      process.exit(130);
+    }
+    stoppingSince = Date.now();
+    console.log(`\n${signal}: stopping workloads, MySQL and endpoints... (again to force)`);
+    void cloud.stop().then(() => {
+      console.log(`Stopped cleanly in ${((Date.now() - stoppingSince!) / 1000).toFixed(1)} s.`);
+      process.exit(0);
+    });
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+
+  await cloud.waitUntilAvailable(90_000);
+  const envFile = path.join(config.dataDir, 'endpoints.env');
+  await writeFile(envFile, endpointsEnv(cloud.endpoints));
+  const e = cloud.endpoints;
+  const relative = (file: string) => path.relative(process.cwd(), file) || file;
+  console.log(
+    [
+      '',
+      `local-cloud ready in ${((Date.now() - started) / 1000).toFixed(1)} s (prefix "${e.prefix}")`,
+      '',
+      `  Order API        ${e.orderApiUrl}          (docs: ${e.orderApiUrl}/docs)`,
+      `  Delivery API     ${e.deliveryApiUrl}`,
+      `  AWS endpoint     ${e.awsUrl}          (SSM, CloudWatch, Application Signals)`,
+      `  Kubernetes API   ${e.kubeUrl}          (kubeconfig: ${relative(e.kubeconfig)})`,
+      `  OTLP receiver    ${e.otlpUrl}          (recent traces: ${e.otlpUrl}/api/traces)`,
+      `  MySQL            ${e.mysql}`,
+      '',
+      'Try, in another terminal:',
+      `  curl -s -X POST ${e.orderApiUrl}/api/orders -H 'content-type: application/json' \\`,
+      `    -d '{"customer_name":"Jane Doe","items":[{"product_id":"LAPTOP-001","quantity":1,"price":999.99}],"shipping_address":"123 Main Street, Springfield"}'`,
+      `  set -a; . ${relative(envFile)}; set +a     # then aws, kubectl and SDK programs talk to local-cloud:`,
+      `  kubectl get deployments,pods`,
+      `  aws ssm get-parameters-by-path --path /${e.prefix}-sample-app/mysql`,
+      '',
+      'Ctrl-C stops everything.',
+      '',
+    ].join('\n'),
+  );
+}
+
+main().catch((error: unknown) => {
+  console.error(`local-cloud failed to start: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

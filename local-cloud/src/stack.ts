@@ -1,0 +1,277 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { appNames, DATABASE_NAME, formatPoolParams, POOL_PARAM_DEFAULTS, type PoolParamKey } from '@demo/contracts';
+import type { Logger } from 'pino';
+import { applicationSignalsService } from './aws/application-signals/provider';
+import { cloudWatchService } from './aws/cloudwatch/provider';
+import { startAwsEndpoint, type AwsEndpoint } from './aws/endpoint';
+import { ssmService } from './aws/ssm/provider';
+import { ParameterStore } from './aws/ssm/store';
+import type { LocalCloudConfig } from './config';
+import { startKubeApiServer, type KubeApiServer } from './kube/api-server';
+import { Cluster } from './kube/cluster';
+import { writeKubeconfig } from './kube/kubeconfig';
+import { createDatabase, provideMysql, type ProvidedMysql } from './mysql';
+import { freePort } from './net/free-port';
+import { TelemetryPipeline } from './telemetry/pipeline';
+import { startReceiver, type Receiver } from './telemetry/receiver';
+import { Deployment } from './workloads/deployment';
+import { PidRegistry } from './workloads/pid-registry';
+import { processFor, workloadObjects } from './workloads/specs';
+import { TcpProxy } from './workloads/tcp-proxy';
+
+export interface Endpoints {
+  prefix: string;
+  region: string;
+  awsUrl: string;
+  kubeUrl: string;
+  kubeconfig: string;
+  otlpUrl: string;
+  orderApiUrl: string;
+  deliveryApiUrl: string;
+  mysql: string;
+}
+
+export interface LocalCloud {
+  endpoints: Endpoints;
+  cluster: Cluster;
+  pipeline: TelemetryPipeline;
+  parameters: ParameterStore;
+  /** Resolves when the Order and Delivery APIs have all their replicas ready. */
+  waitUntilAvailable(timeoutMs: number): Promise<void>;
+  stop(): Promise<void>;
+  /** SIGKILLs every process started (when the user insists on leaving now). */
+  kill(): void;
+}
+
+/** Seeds the four pool parameters with their defaults on first start; later starts keep the values. */
+function seedParameters(store: ParameterStore, prefix: string): void {
+  const names = appNames(prefix);
+  const values = formatPoolParams(POOL_PARAM_DEFAULTS);
+  for (const key of Object.keys(names.parameters) as PoolParamKey[]) {
+    const name = names.parameters[key];
+    if (store.get(name)) continue;
+    store.set({
+      name,
+      type: 'String',
+      value: values[key],
+      version: 1,
+      lastModified: new Date(),
+      dataType: 'text',
+      tags: [],
+    });
+  }
+}
+
+/** Refuses to start beside a running local-cloud on the same data directory. */
+function claimDataDir(lockFile: string): void {
+  if (!existsSync(lockFile)) return;
+  const pid = Number(readFileSync(lockFile, 'utf8'));
+  if (!Number.isInteger(pid) || pid === process.pid) return;
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return; // a previous run that died: its leftovers are reaped below
+  }
+  throw new Error(
+    `local-cloud is already running (pid ${pid}) on ${path.dirname(lockFile)}. Stop it first (Ctrl-C in its terminal, or kill ${pid}).`,
+  );
+}
+
+/**
+ * Starts everything in an order that fails fast: all listening ports first (a taken port is
+ * reported before anything slow happens), then MySQL, then the workloads, then the API server
+ * that reports them. `stop()` undoes it in reverse and leaves no process behind.
+ */
+export async function startLocalCloud(config: LocalCloudConfig, logger: Logger): Promise<LocalCloud> {
+  await mkdir(config.dataDir, { recursive: true });
+  const lockFile = path.join(config.dataDir, 'local-cloud.pid');
+  claimDataDir(lockFile);
+  await writeFile(lockFile, String(process.pid));
+  const registry = new PidRegistry(path.join(config.dataDir, 'run', 'pids.json'));
+  const reaped = registry.reapLeftovers();
+  if (reaped > 0) logger.warn({ reaped }, 'ended processes left over by a previous run');
+
+  const names = appNames(config.prefix);
+  const cleanups: (() => Promise<void>)[] = [];
+  const stop = async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) {
+      try {
+        await cleanup();
+      } catch (error) {
+        logger.error({ err: error }, 'cleanup step failed');
+      }
+    }
+    await rm(lockFile, { force: true });
+  };
+
+  try {
+    const cluster = new Cluster();
+    const pipeline = new TelemetryPipeline({
+      environment: `local:${config.prefix}`,
+      // Calls to a Service's stable port are calls to that workload.
+      serviceAt: (host, port) => {
+        if (!['127.0.0.1', 'localhost', '::1'].includes(host)) return undefined;
+        return cluster.listServices(undefined).find((s) => s.spec?.ports?.[0]?.port === port)?.metadata?.name;
+      },
+      retentionSeconds: config.retentionSeconds,
+      maxSeries: 5000,
+      maxTraces: 5000,
+    });
+    const telemetryTimer = setInterval(() => pipeline.tick(), 1000);
+    cleanups.push(() => {
+      clearInterval(telemetryTimer);
+      return Promise.resolve();
+    });
+
+    const parameters = new ParameterStore(path.join(config.dataDir, 'ssm.json'));
+    seedParameters(parameters, config.prefix);
+
+    const deliveryProxy = new TcpProxy(
+      names.deliveryApi,
+      () => cluster.deployment('default', names.deliveryApi).readyPorts(),
+      logger,
+    );
+    const orderProxy = new TcpProxy(
+      names.orderApi,
+      () => cluster.deployment('default', names.orderApi).readyPorts(),
+      logger,
+    );
+    const receiver: Receiver = await startReceiver({ host: config.host, port: config.ports.otlp, pipeline, logger });
+    cleanups.push(() => receiver.close());
+    const aws: AwsEndpoint = await startAwsEndpoint({
+      host: config.host,
+      port: config.ports.aws,
+      jsonServices: [ssmService(parameters, config.region), cloudWatchService(pipeline.metrics)],
+      restServices: [applicationSignalsService(pipeline.metrics)],
+      logger,
+    });
+    cleanups.push(() => aws.close());
+    const deliveryPort = await deliveryProxy.listen(config.host, config.ports.deliveryApi, 'DELIVERY_API_PORT');
+    cleanups.push(() => deliveryProxy.close());
+    const orderPort = await orderProxy.listen(config.host, config.ports.orderApi, 'ORDER_API_PORT');
+    cleanups.push(() => orderProxy.close());
+    const kube: KubeApiServer = await startKubeApiServer({
+      host: config.host,
+      port: config.ports.kube,
+      cluster,
+      logger,
+    });
+    cleanups.push(() => kube.close());
+
+    const mysql: ProvidedMysql = await provideMysql({
+      ...(config.mysqlUrl ? { mysqlUrl: config.mysqlUrl } : {}),
+      dataDir: path.join(config.dataDir, 'mysql'),
+      ...(config.ports.mysql === 0 ? {} : { port: config.ports.mysql }),
+      searchPath: config.searchPath,
+    });
+    if (mysql.process) registry.add(mysql.process.pid, mysql.process.argv);
+    cleanups.push(async () => {
+      await mysql.stop();
+      if (mysql.process) registry.remove(mysql.process.pid);
+    });
+    await createDatabase(mysql.url, DATABASE_NAME);
+    logger.info({ mysql: mysql.description }, 'mysql ready');
+
+    const objects = workloadObjects({
+      prefix: config.prefix,
+      repoRoot: config.repoRoot,
+      region: config.region,
+      awsUrl: aws.url,
+      otlpUrl: receiver.url,
+      mysql: mysql.endpoint,
+      orderApiPort: orderPort,
+      deliveryApiPort: deliveryPort,
+      replicas: config.replicas,
+      trafficRate: config.trafficRate,
+    });
+    for (const service of objects.services) cluster.addService(service);
+    const hooks = {
+      allocatePort: freePort,
+      processFor: (container: Parameters<typeof processFor>[0]) => processFor(container, config.hostEnv),
+      onChange: () => undefined,
+      onSpawn: (pid: number, argv: string[]) => registry.add(pid, argv),
+      onExit: (pid: number) => registry.remove(pid),
+      ...(config.workloadLogs
+        ? { onLog: (replica: string, line: string) => process.stdout.write(`[${replica}] ${line}\n`) }
+        : {}),
+    };
+    for (const object of objects.deployments) cluster.addDeployment(new Deployment(object, hooks, 30_000));
+    cluster.start();
+    cleanups.push(async () => {
+      await cluster.stop();
+      registry.clear();
+    });
+
+    const kubeconfig = path.join(config.dataDir, 'kubeconfig');
+    await writeKubeconfig(kubeconfig, kube.url);
+
+    const endpoints: Endpoints = {
+      prefix: config.prefix,
+      region: config.region,
+      awsUrl: aws.url,
+      kubeUrl: kube.url,
+      kubeconfig,
+      otlpUrl: receiver.url,
+      orderApiUrl: `http://${config.host}:${orderPort}`,
+      deliveryApiUrl: `http://${config.host}:${deliveryPort}`,
+      mysql: mysql.description,
+    };
+
+    return {
+      endpoints,
+      cluster,
+      pipeline,
+      parameters,
+      stop,
+      kill: () => registry.killAll(),
+      async waitUntilAvailable(timeoutMs) {
+        const deadline = Date.now() + timeoutMs;
+        const watched = [names.deliveryApi, names.orderApi];
+        for (;;) {
+          const pending = watched.filter((name) => {
+            const deployment = cluster.deployment('default', name);
+            return (deployment.status().availableReplicas ?? 0) < deployment.desired;
+          });
+          if (pending.length === 0) return;
+          if (Date.now() > deadline) {
+            const logs = pending.flatMap((name) =>
+              cluster
+                .deployment('default', name)
+                .replicas.flatMap((r) => r.logs.slice(-15).map((line) => `[${r.name}] ${line}`)),
+            );
+            throw new Error(
+              `Not available within ${timeoutMs / 1000} s: ${pending.join(', ')}. Last log lines:\n${logs.join('\n')}`,
+            );
+          }
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+      },
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/** `.demo/endpoints.env`: `set -a; . .demo/endpoints.env` points the aws CLI, kubectl and SDKs here. */
+export function endpointsEnv(endpoints: Endpoints, consoleUrl?: string): string {
+  const lines = [
+    '# Written by local-cloud. Load it with: set -a; . .demo/endpoints.env; set +a',
+    `APP_PREFIX=${endpoints.prefix}`,
+    `AWS_ENDPOINT_URL=${endpoints.awsUrl}`,
+    `AWS_REGION=${endpoints.region}`,
+    `AWS_DEFAULT_REGION=${endpoints.region}`,
+    'AWS_ACCESS_KEY_ID=local-cloud',
+    'AWS_SECRET_ACCESS_KEY=local-cloud',
+    'AWS_EC2_METADATA_DISABLED=true',
+    `KUBECONFIG=${endpoints.kubeconfig}`,
+    `ORDER_API_URL=${endpoints.orderApiUrl}`,
+    `DELIVERY_API_URL=${endpoints.deliveryApiUrl}`,
+    `OTEL_EXPORTER_OTLP_ENDPOINT=${endpoints.otlpUrl}`,
+    ...(consoleUrl ? [`CONSOLE_URL=${consoleUrl}`] : []),
+    '',
+  ];
+  return lines.join('\n');
+}

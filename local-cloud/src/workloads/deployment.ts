@@ -1,0 +1,304 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import type {
+  V1Container,
+  V1Deployment,
+  V1DeploymentCondition,
+  V1DeploymentStatus,
+  V1Pod,
+} from '@kubernetes/client-node';
+import { Replica, type ProcessSpec } from './replica';
+
+/**
+ * A Deployment run as local processes: the object (metadata + spec) is what the Kubernetes API
+ * shows and patches; `status` is derived from the replicas on every read (never kept beside them).
+ * Rolling updates follow the Deployment defaults' shape with maxSurge 1 and maxUnavailable 0:
+ * start a new replica, wait until it is ready, then stop an old one, until none is old.
+ */
+
+export interface DeploymentHooks {
+  /** A free port for a new replica. */
+  allocatePort: () => Promise<number>;
+  /** Turns the template's container into a process (command, working directory, env). */
+  processFor: (container: V1Container) => ProcessSpec;
+  /** Something observable changed (replica readiness, counts): bump resourceVersion, wake watchers. */
+  onChange: () => void;
+  onSpawn?: (pid: number, argv: string[]) => void;
+  onExit?: (pid: number) => void;
+  onLog?: (replica: string, line: string) => void;
+}
+
+const MAX_SURGE = 1;
+const MAX_UNAVAILABLE = 0;
+
+function shortHash(value: unknown): string {
+  return createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 10);
+}
+
+export class Deployment {
+  readonly replicas: Replica[] = [];
+  private starting = 0;
+  private lastProgressAt = Date.now();
+  private progressKey = '';
+  private readonly conditionSince = new Map<string, { status: string; reason: string; at: string }>();
+
+  constructor(
+    /** metadata and spec; `status` is never stored here */
+    readonly object: V1Deployment & {
+      metadata: { name: string; namespace: string };
+      spec: NonNullable<V1Deployment['spec']>;
+    },
+    private readonly hooks: DeploymentHooks,
+    private readonly terminationGraceMs: number,
+  ) {
+    object.metadata.uid ??= randomUUID();
+    object.metadata.generation ??= 1;
+    object.metadata.creationTimestamp ??= new Date();
+  }
+
+  get name(): string {
+    return this.object.metadata.name;
+  }
+
+  get desired(): number {
+    return this.object.spec.replicas ?? 1;
+  }
+
+  templateHash(): string {
+    return shortHash(this.object.spec.template);
+  }
+
+  /** Ports of replicas that may take traffic: ready and not terminating. */
+  readyPorts(): number[] {
+    return this.replicas.filter((r) => r.ready && !r.terminating).map((r) => r.port);
+  }
+
+  /** One step towards the spec; called on every change and periodically. */
+  reconcile(): void {
+    const hash = this.templateHash();
+    const desired = this.desired;
+    const active = this.replicas.filter((r) => !r.terminating);
+    const current = active.filter((r) => r.templateHash === hash);
+    const old = active.filter((r) => r.templateHash !== hash);
+
+    // Surge: new replicas up to the desired count, never more than desired + maxSurge in total.
+    let total = active.length + this.starting;
+    let currentCount = current.length + this.starting;
+    while (currentCount < desired && total < desired + MAX_SURGE) {
+      void this.startReplica(hash);
+      total++;
+      currentCount++;
+    }
+
+    // Old replicas that are not ready carry no traffic: they can go at once.
+    for (const replica of old.filter((r) => !r.ready)) void replica.terminate();
+    // Ready old replicas go one at a time, only while availability stays at desired - maxUnavailable.
+    let available = active.filter((r) => r.ready).length;
+    for (const replica of old.filter((r) => r.ready)) {
+      if (available - 1 < desired - MAX_UNAVAILABLE) break;
+      void replica.terminate();
+      available--;
+    }
+
+    // Scaling in: drop surplus current replicas, not-ready and newest first.
+    const surplus = current.length - desired;
+    if (surplus > 0) {
+      const byPreference = [...current].sort(
+        (a, b) => Number(a.ready) - Number(b.ready) || b.createdAt.getTime() - a.createdAt.getTime(),
+      );
+      for (const replica of byPreference.slice(0, surplus)) void replica.terminate();
+    }
+
+    // Forget replicas that are gone.
+    for (let i = this.replicas.length - 1; i >= 0; i--) {
+      const replica = this.replicas[i];
+      if (replica?.terminating && replica.state.kind === 'terminated') this.replicas.splice(i, 1);
+    }
+  }
+
+  private async startReplica(hash: string): Promise<void> {
+    this.starting++;
+    try {
+      const port = await this.hooks.allocatePort();
+      const container = this.object.spec.template.spec?.containers[0];
+      if (!container) throw new Error(`Deployment ${this.name} has no container`);
+      const replica = new Replica({
+        name: `${this.name}-${hash}-${randomBytes(3).toString('hex').slice(0, 5)}`,
+        templateHash: hash,
+        port,
+        spec: this.hooks.processFor(container),
+        terminationGraceMs: this.terminationGraceMs,
+        onChange: () => this.hooks.onChange(),
+        ...(this.hooks.onSpawn ? { onSpawn: this.hooks.onSpawn } : {}),
+        ...(this.hooks.onExit ? { onExit: this.hooks.onExit } : {}),
+        ...(this.hooks.onLog ? { onLog: this.hooks.onLog } : {}),
+      });
+      this.replicas.push(replica);
+      replica.start();
+    } finally {
+      this.starting--;
+    }
+  }
+
+  /** Stops every replica and waits until they are gone. */
+  async stop(): Promise<void> {
+    this.object.spec.replicas = 0;
+    await Promise.all(this.replicas.map((replica) => replica.terminate()));
+    this.replicas.length = 0;
+  }
+
+  /** The status Kubernetes would report, derived from the replicas now. */
+  status(): V1DeploymentStatus {
+    const hash = this.templateHash();
+    const desired = this.desired;
+    const active = this.replicas.filter((r) => !r.terminating);
+    const updated = active.filter((r) => r.templateHash === hash);
+    const ready = active.filter((r) => r.ready);
+    const updatedAvailable = updated.filter((r) => r.ready).length;
+    const complete = updated.length === desired && active.length === desired && updatedAvailable === desired;
+
+    const key = `${updated.length}/${ready.length}/${active.length}`;
+    if (key !== this.progressKey || complete) {
+      this.progressKey = key;
+      this.lastProgressAt = Date.now();
+    }
+    const deadlineSeconds = this.object.spec.progressDeadlineSeconds ?? 600;
+    const stalled = !complete && Date.now() - this.lastProgressAt > deadlineSeconds * 1000;
+
+    const conditions: V1DeploymentCondition[] = [
+      this.condition(
+        'Available',
+        ready.length >= desired - MAX_UNAVAILABLE ? 'True' : 'False',
+        ready.length >= desired - MAX_UNAVAILABLE ? 'MinimumReplicasAvailable' : 'MinimumReplicasUnavailable',
+        ready.length >= desired - MAX_UNAVAILABLE
+          ? 'Deployment has minimum availability.'
+          : 'Deployment does not have minimum availability.',
+      ),
+      stalled
+        ? this.condition(
+            'Progressing',
+            'False',
+            'ProgressDeadlineExceeded',
+            `ReplicaSet "${this.name}-${hash}" has timed out progressing.`,
+          )
+        : complete
+          ? this.condition(
+              'Progressing',
+              'True',
+              'NewReplicaSetAvailable',
+              `ReplicaSet "${this.name}-${hash}" has successfully progressed.`,
+            )
+          : this.condition(
+              'Progressing',
+              'True',
+              'ReplicaSetUpdated',
+              `ReplicaSet "${this.name}-${hash}" is progressing.`,
+            ),
+    ];
+    // Kubernetes omits zero counts from the JSON; clients read them as absent.
+    const count = (n: number) => (n > 0 ? n : undefined);
+    const status: V1DeploymentStatus = {
+      observedGeneration: this.object.metadata.generation,
+      conditions,
+    };
+    const fields = {
+      replicas: count(active.length),
+      updatedReplicas: count(updated.length),
+      readyReplicas: count(ready.length),
+      availableReplicas: count(ready.length),
+      unavailableReplicas: count(Math.max(active.length - ready.length, desired - ready.length, 0)),
+    };
+    for (const [field, value] of Object.entries(fields))
+      if (value !== undefined) (status as Record<string, unknown>)[field] = value;
+    return status;
+  }
+
+  private condition(type: string, status: string, reason: string, message: string): V1DeploymentCondition {
+    const previous = this.conditionSince.get(type);
+    const now = new Date().toISOString();
+    const since = previous && previous.status === status && previous.reason === reason ? previous.at : now;
+    this.conditionSince.set(type, { status, reason, at: since });
+    return { type, status, reason, message, lastUpdateTime: new Date(since), lastTransitionTime: new Date(since) };
+  }
+
+  /** One Pod object per replica, terminating ones included (with deletionTimestamp). */
+  pods(): V1Pod[] {
+    const container = this.object.spec.template.spec?.containers[0];
+    return this.replicas.map((replica) => {
+      const state = replica.state;
+      const phase =
+        state.kind === 'running' || state.kind === 'waiting'
+          ? state.kind === 'running'
+            ? 'Running'
+            : 'Pending'
+          : 'Failed';
+      return {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: {
+          name: replica.name,
+          namespace: this.object.metadata.namespace,
+          uid: createHash('sha256').update(replica.name).digest('hex').slice(0, 32),
+          creationTimestamp: replica.createdAt,
+          labels: { ...(this.object.spec.template.metadata?.labels ?? {}), 'pod-template-hash': replica.templateHash },
+          annotations: {
+            ...(this.object.spec.template.metadata?.annotations ?? {}),
+            'local-cloud/port': String(replica.port),
+          },
+          ...(replica.deletedAt
+            ? {
+                deletionTimestamp: replica.deletedAt,
+                deletionGracePeriodSeconds: Math.round(this.terminationGraceMs / 1000),
+              }
+            : {}),
+          ownerReferences: [
+            {
+              apiVersion: 'apps/v1',
+              kind: 'ReplicaSet',
+              name: `${this.name}-${replica.templateHash}`,
+              uid: this.object.metadata.uid ?? '',
+              controller: true,
+            },
+          ],
+        },
+        spec: {
+          containers: container
+            ? [{ ...container, ports: [{ containerPort: replica.port, name: 'http', protocol: 'TCP' }] }]
+            : [],
+          terminationGracePeriodSeconds: Math.round(this.terminationGraceMs / 1000),
+        },
+        status: {
+          phase,
+          podIP: '127.0.0.1',
+          hostIP: '127.0.0.1',
+          startTime: replica.createdAt,
+          conditions: [
+            { type: 'Ready', status: replica.ready ? 'True' : 'False' },
+            { type: 'ContainersReady', status: replica.ready ? 'True' : 'False' },
+          ],
+          containerStatuses: [
+            {
+              name: container?.name ?? this.name,
+              image: container?.image ?? '',
+              imageID: '',
+              ready: replica.ready,
+              started: state.kind === 'running',
+              restartCount: replica.restarts,
+              state:
+                state.kind === 'running'
+                  ? { running: { startedAt: state.startedAt } }
+                  : state.kind === 'waiting'
+                    ? { waiting: { reason: state.reason, ...(state.message ? { message: state.message } : {}) } }
+                    : {
+                        terminated: {
+                          exitCode: state.exitCode ?? 137,
+                          reason: state.signal ?? 'Completed',
+                          finishedAt: state.finishedAt,
+                        },
+                      },
+            },
+          ],
+        },
+      };
+    });
+  }
+}
