@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
+import net from 'node:net';
 import path from 'node:path';
 import { appNames, DATABASE_NAME, formatPoolParams, POOL_PARAM_DEFAULTS, type PoolParamKey } from '@demo/contracts';
 import type { Logger } from 'pino';
@@ -12,6 +13,7 @@ import type { LocalCloudConfig } from './config';
 import { startKubeApiServer, type KubeApiServer } from './kube/api-server';
 import { Cluster } from './kube/cluster';
 import { writeKubeconfig } from './kube/kubeconfig';
+import { listen } from './http/listen';
 import { createDatabase, provideMysql, type ProvidedMysql } from './mysql';
 import { freePort } from './net/free-port';
 import { TelemetryPipeline } from './telemetry/pipeline';
@@ -62,6 +64,12 @@ function seedParameters(store: ParameterStore, prefix: string): void {
       tags: [],
     });
   }
+}
+
+async function ensurePortFree(host: string, port: number, variable: string): Promise<void> {
+  const probe = net.createServer();
+  await listen(probe, port, host, variable);
+  await new Promise((resolve) => probe.close(resolve));
 }
 
 /** Refuses to start beside a running local-cloud on the same data directory. */
@@ -160,6 +168,9 @@ export async function startLocalCloud(config: LocalCloudConfig, logger: Logger):
     });
     cleanups.push(() => kube.close());
 
+    // A taken MySQL port would only surface as a server log line; say which variable moves it.
+    if (!config.mysqlUrl && config.ports.mysql !== 0)
+      await ensurePortFree(config.host, config.ports.mysql, 'LOCAL_CLOUD_MYSQL_PORT');
     const mysql: ProvidedMysql = await provideMysql({
       ...(config.mysqlUrl ? { mysqlUrl: config.mysqlUrl } : {}),
       dataDir: path.join(config.dataDir, 'mysql'),

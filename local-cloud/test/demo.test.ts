@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { afterAll, describe, expect, it } from 'vitest';
 
 /**
@@ -26,43 +27,76 @@ function alive(pid: number): boolean {
   }
 }
 
+interface Session {
+  env: Record<string, string>;
+  output: () => string;
+  readyMs: number;
+  pids: number[];
+  stop(): Promise<number | null>;
+}
+
+/** Runs `scripts/demo.mjs` on free ports and a given data directory until it says ready. */
+async function startDemo(dir: string): Promise<Session> {
+  const started = Date.now();
+  const demo = spawn(process.execPath, [path.join(repoRoot, 'scripts/demo.mjs')], {
+    cwd: repoRoot,
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      LOCAL_CLOUD_DATA_DIR: dir,
+      ORDER_API_PORT: '0',
+      DELIVERY_API_PORT: '0',
+      LOCAL_CLOUD_AWS_PORT: '0',
+      LOCAL_CLOUD_KUBE_PORT: '0',
+      LOCAL_CLOUD_OTLP_PORT: '0',
+      LOCAL_CLOUD_MYSQL_PORT: '0',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  demo.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  demo.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => demo.once('exit', (code) => resolve(code)));
+  const deadline = Date.now() + 90_000;
+  while (!output.includes('local-cloud ready in')) {
+    if (Date.now() > deadline || demo.exitCode !== null) {
+      demo.kill('SIGKILL');
+      throw new Error(`demo did not become ready:\n${output}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  const readyMs = Date.now() - started;
+  const env = Object.fromEntries(
+    readFileSync(path.join(dir, 'endpoints.env'), 'utf8')
+      .split('\n')
+      .filter((line) => line.includes('=') && !line.startsWith('#'))
+      .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+  );
+  const pids = (JSON.parse(readFileSync(path.join(dir, 'run', 'pids.json'), 'utf8')) as { pid: number }[]).map(
+    (entry) => entry.pid,
+  );
+  return {
+    env,
+    output: () => output,
+    readyMs,
+    pids,
+    async stop() {
+      // SIGINT to the script alone, as a process manager (or this test) sends it.
+      demo.kill('SIGINT');
+      const timer = setTimeout(() => demo.kill('SIGKILL'), 60_000);
+      const code = await exited;
+      clearTimeout(timer);
+      return code;
+    },
+  };
+}
+
 describe('npm run demo', () => {
-  it('reaches ready, serves an order, and stops without leaving a process on Ctrl-C', async () => {
+  it("reaches ready, serves an order, stops without leaving a process, and a second start finds the first one's state", async () => {
     dataDir = await mkdtemp(path.join(os.tmpdir(), 'demo-'));
-    const started = Date.now();
-    const demo = spawn(process.execPath, [path.join(repoRoot, 'scripts/demo.mjs')], {
-      cwd: repoRoot,
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOME: process.env.HOME ?? '',
-        LOCAL_CLOUD_DATA_DIR: dataDir,
-        ORDER_API_PORT: '0',
-        DELIVERY_API_PORT: '0',
-        LOCAL_CLOUD_AWS_PORT: '0',
-        LOCAL_CLOUD_KUBE_PORT: '0',
-        LOCAL_CLOUD_OTLP_PORT: '0',
-        LOCAL_CLOUD_MYSQL_PORT: '0',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    demo.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    demo.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const exited = new Promise<number | null>((resolve) => demo.once('exit', (code) => resolve(code)));
+    const first = await startDemo(dataDir);
     try {
-      const deadline = Date.now() + 90_000;
-      while (!output.includes('local-cloud ready in')) {
-        if (Date.now() > deadline || demo.exitCode !== null) throw new Error(`demo did not become ready:\n${output}`);
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-      const readyMs = Date.now() - started;
-      const env = Object.fromEntries(
-        readFileSync(path.join(dataDir, 'endpoints.env'), 'utf8')
-          .split('\n')
-          .filter((line) => line.includes('=') && !line.startsWith('#'))
-          .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
-      );
-      expect(Object.keys(env)).toEqual(
+      expect(Object.keys(first.env)).toEqual(
         expect.arrayContaining([
           'AWS_ENDPOINT_URL',
           'AWS_REGION',
@@ -74,31 +108,48 @@ describe('npm run demo', () => {
           'APP_PREFIX',
         ]),
       );
-      expect(output).toContain(env.ORDER_API_URL);
-      const response = await fetch(`${env.ORDER_API_URL}/api/orders`, {
+      expect(first.output()).toContain(first.env.ORDER_API_URL);
+      expect(existsSync(first.env.KUBECONFIG ?? '')).toBe(true);
+      const response = await fetch(`${first.env.ORDER_API_URL}/api/orders`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({
+          order_id: 'ORD-DEMO0001',
           customer_name: 'Demo User',
           items: [{ product_id: 'LAPTOP-001', quantity: 1, price: 999.99 }],
           shipping_address: '1 Demo Street, Testville',
         }),
       });
       expect(response.status).toBe(200);
-      expect(existsSync(env.KUBECONFIG ?? '')).toBe(true);
-
-      const pids = (JSON.parse(readFileSync(path.join(dataDir, 'run', 'pids.json'), 'utf8')) as { pid: number }[]).map(
-        (entry) => entry.pid,
-      );
-      expect(pids.length).toBeGreaterThanOrEqual(5); // MySQL and four replicas
-      expect(pids.every(alive)).toBe(true);
-      demo.kill('SIGINT');
-      expect(await exited).toBe(0);
-      expect(pids.filter(alive)).toEqual([]);
-      expect(output).toMatch(/Stopped cleanly/);
-      console.log(`[measured] npm run demo (built tree, fresh data dir, private MariaDB) ready in ${readyMs} ms`);
+      const ssm = new SSMClient({
+        endpoint: first.env.AWS_ENDPOINT_URL,
+        region: first.env.AWS_REGION,
+        credentials: { accessKeyId: 'x', secretAccessKey: 'y' },
+      });
+      await ssm.send(new PutParameterCommand({ Name: '/ts-sample-app/mysql/pool-size', Value: '7', Overwrite: true }));
+      ssm.destroy();
+      expect(first.pids.length).toBeGreaterThanOrEqual(5); // MySQL and four replicas
+      expect(first.pids.every(alive)).toBe(true);
     } finally {
-      if (demo.exitCode === null) demo.kill('SIGKILL');
+      expect(await first.stop()).toBe(0);
     }
-  }, 120_000);
+    expect(first.pids.filter(alive)).toEqual([]);
+    expect(first.output()).toMatch(/Stopped cleanly/);
+
+    const second = await startDemo(dataDir);
+    try {
+      const order = await fetch(`${second.env.ORDER_API_URL}/api/orders/ORD-DEMO0001`);
+      expect(order.status).toBe(200);
+      const config = (await (await fetch(`${second.env.DELIVERY_API_URL}/api/delivery/config`)).json()) as {
+        effective: { pool_size: number };
+      };
+      expect(config.effective.pool_size).toBe(7);
+    } finally {
+      expect(await second.stop()).toBe(0);
+    }
+    expect(second.pids.filter(alive)).toEqual([]);
+    console.log(
+      `[measured] npm run demo (built tree, private MariaDB): ready in ${first.readyMs} ms on a fresh data dir, ${second.readyMs} ms on the second start`,
+    );
+  }, 240_000);
 });
