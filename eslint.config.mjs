@@ -1,5 +1,6 @@
 import js from '@eslint/js';
 import { defineConfig, globalIgnores } from 'eslint/config';
+import nextVitals from 'eslint-config-next/core-web-vitals';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
@@ -31,13 +32,60 @@ export default defineConfig([
     },
   },
   {
+    files: ['console/**/*.{ts,tsx}'],
+    extends: [nextVitals],
+    settings: { next: { rootDir: 'console/' } },
+  },
+  {
+    // Only the console's server domain (src/server) builds clients; pages, routes and UI call it.
+    files: ['console/app/**/*.{ts,tsx}', 'console/src/ui/**/*.{ts,tsx}', 'console/src/shared/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@aws-sdk/*', '@kubernetes/client-node', 'better-sqlite3'],
+              message: 'Go through console/src/server (it owns every client).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // UI code never imports server code (and vice versa: src/server never imports src/ui).
+    files: ['console/src/ui/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/server/**'], message: 'UI code must not import server modules; share types via src/shared.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['console/src/server/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/ui/**'], message: 'Server code must not import UI modules.' }] },
+      ],
+    },
+  },
+  {
     // Entry points and config modules: the only places that read the environment.
     files: [
       '**/src/config.ts',
-      '**/config/*.ts',
+      '**/src/server/config.ts',
+      'console/instrumentation.ts',
       'packages/testkit/src/**',
       '**/test/**',
       '**/*.test.ts',
+      'e2e/**',
       'scripts/**',
       '*.config.*',
     ],

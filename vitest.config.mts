@@ -1,6 +1,11 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  resolve: {
+    // `server-only` throws outside a React Server bundle; tests import server modules directly.
+    alias: { 'server-only': fileURLToPath(new URL('./node_modules/server-only/empty.js', import.meta.url)) },
+  },
   test: {
     include: [
       'packages/*/src/**/*.test.ts',
@@ -9,6 +14,8 @@ export default defineConfig({
       'services/*/test/**/*.test.ts',
       'local-cloud/src/**/*.test.ts',
       'local-cloud/test/**/*.test.ts',
+      'console/src/**/*.test.ts',
+      'test/**/*.test.ts',
     ],
     globalSetup: ['./packages/testkit/src/mysql-global-setup.ts'],
     // Dummy credentials and no metadata lookups: nothing in a test may reach for real AWS.

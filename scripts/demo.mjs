@@ -11,6 +11,7 @@ const outputs = [
   'services/order-api/dist/server.js',
   'services/delivery-api/dist/server.js',
   'services/traffic-generator/dist/main.js',
+  'console/.next/BUILD_ID',
 ];
 
 const missing = outputs.filter((file) => !existsSync(path.join(root, file)));

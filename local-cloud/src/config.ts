@@ -15,12 +15,15 @@ const EnvSchema = z.object({
   LOCAL_CLOUD_KUBE_PORT: port(6550),
   LOCAL_CLOUD_OTLP_PORT: port(4318),
   LOCAL_CLOUD_MYSQL_PORT: port(3307),
+  CONSOLE_PORT: port(3000),
   MYSQL_URL: z.string().optional(),
   AWS_REGION: z.string().min(1).default('us-east-1'),
   ORDER_API_REPLICAS: count(2),
   DELIVERY_API_REPLICAS: count(2),
   TRAFFIC_GENERATOR_REPLICAS: count(0),
   TRAFFIC_RATE: z.coerce.number().positive().max(5000).default(5),
+  /** The Delivery API's acquire timeout (its MYSQL_POOL_TIMEOUT_MS): how fast an exhausted pool answers 503. */
+  DELIVERY_POOL_TIMEOUT_MS: z.coerce.number().int().positive().max(60_000).default(5000),
   METRICS_RETENTION_HOURS: z.coerce.number().min(1).max(24).default(3),
   LOCAL_CLOUD_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'silent']).default('info'),
   /** Echo every replica's log lines on local-cloud's output. */
@@ -34,17 +37,28 @@ export interface LocalCloudConfig {
   repoRoot: string;
   dataDir: string;
   host: string;
-  ports: { orderApi: number; deliveryApi: number; aws: number; kube: number; otlp: number; mysql: number };
+  ports: {
+    orderApi: number;
+    deliveryApi: number;
+    aws: number;
+    kube: number;
+    otlp: number;
+    mysql: number;
+    console: number;
+  };
   mysqlUrl?: string;
   region: string;
   replicas: { orderApi: number; deliveryApi: number; trafficGenerator: number };
   trafficRate: number;
+  deliveryPoolTimeoutMs: number;
   retentionSeconds: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
   workloadLogs: boolean;
   searchPath: string;
   /** What replicas inherit from this machine, like a container gets from its image: PATH, HOME, locale. */
   hostEnv: Record<string, string>;
+  /** CONSOLE_* settings passed on to the console (caps, auto-restore, token, host). */
+  consoleEnv: Record<string, string>;
 }
 
 const INHERITED = ['PATH', 'HOME', 'LANG', 'TZ', 'TMPDIR'];
@@ -70,6 +84,7 @@ export function loadConfig(repoRoot: string, env: NodeJS.ProcessEnv = process.en
       kube: e.LOCAL_CLOUD_KUBE_PORT,
       otlp: e.LOCAL_CLOUD_OTLP_PORT,
       mysql: e.LOCAL_CLOUD_MYSQL_PORT,
+      console: e.CONSOLE_PORT,
     },
     ...(e.MYSQL_URL ? { mysqlUrl: e.MYSQL_URL } : {}),
     region: e.AWS_REGION,
@@ -79,10 +94,16 @@ export function loadConfig(repoRoot: string, env: NodeJS.ProcessEnv = process.en
       trafficGenerator: e.TRAFFIC_GENERATOR_REPLICAS,
     },
     trafficRate: e.TRAFFIC_RATE,
+    deliveryPoolTimeoutMs: e.DELIVERY_POOL_TIMEOUT_MS,
     retentionSeconds: e.METRICS_RETENTION_HOURS * 3600,
     logLevel: e.LOCAL_CLOUD_LOG_LEVEL,
     workloadLogs: e.LOCAL_CLOUD_WORKLOAD_LOGS === 'true',
     searchPath: e.PATH,
     hostEnv: Object.fromEntries(INHERITED.flatMap((name) => (env[name] === undefined ? [] : [[name, env[name]]]))),
+    consoleEnv: Object.fromEntries(
+      Object.entries(env).flatMap(([name, value]) =>
+        name.startsWith('CONSOLE_') && name !== 'CONSOLE_PORT' && value !== undefined ? [[name, value]] : [],
+      ),
+    ),
   };
 }

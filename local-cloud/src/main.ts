@@ -50,6 +50,7 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => stop('SIGTERM'));
 
   await cloud.waitUntilAvailable(90_000);
+  const consoleUrl = await cloud.startConsole();
   const envFile = path.join(config.dataDir, 'endpoints.env');
   await writeFile(envFile, endpointsEnv(cloud.endpoints));
   const e = cloud.endpoints;
@@ -59,6 +60,9 @@ async function main(): Promise<void> {
       '',
       `local-cloud ready in ${((Date.now() - started) / 1000).toFixed(1)} s (prefix "${e.prefix}")`,
       '',
+      consoleUrl
+        ? `  Console          ${consoleUrl}          <- open this`
+        : '  Console          not built (npm run build)',
       `  Order API        ${e.orderApiUrl}          (docs: ${e.orderApiUrl}/docs)`,
       `  Delivery API     ${e.deliveryApiUrl}`,
       `  AWS endpoint     ${e.awsUrl}          (SSM, CloudWatch, Application Signals)`,

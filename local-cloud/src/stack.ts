@@ -10,6 +10,7 @@ import { startAwsEndpoint, type AwsEndpoint } from './aws/endpoint';
 import { ssmService } from './aws/ssm/provider';
 import { ParameterStore } from './aws/ssm/store';
 import type { LocalCloudConfig } from './config';
+import { startConsole } from './console-process';
 import { startKubeApiServer, type KubeApiServer } from './kube/api-server';
 import { Cluster } from './kube/cluster';
 import { writeKubeconfig } from './kube/kubeconfig';
@@ -33,6 +34,8 @@ export interface Endpoints {
   orderApiUrl: string;
   deliveryApiUrl: string;
   mysql: string;
+  /** Set once the console runs (startConsole). */
+  consoleUrl?: string;
 }
 
 export interface LocalCloud {
@@ -45,6 +48,8 @@ export interface LocalCloud {
   stop(): Promise<void>;
   /** SIGKILLs every process started (when the user insists on leaving now). */
   kill(): void;
+  /** Starts the console against this stack (after the workloads are available). */
+  startConsole(): Promise<string | undefined>;
 }
 
 /** Seeds the four pool parameters with their defaults on first start; later starts keep the values. */
@@ -196,6 +201,7 @@ export async function startLocalCloud(config: LocalCloudConfig, logger: Logger):
       deliveryApiPort: deliveryPort,
       replicas: config.replicas,
       trafficRate: config.trafficRate,
+      deliveryPoolTimeoutMs: config.deliveryPoolTimeoutMs,
     });
     for (const service of objects.services) cluster.addService(service);
     const hooks = {
@@ -237,6 +243,14 @@ export async function startLocalCloud(config: LocalCloudConfig, logger: Logger):
       parameters,
       stop,
       kill: () => registry.killAll(),
+      async startConsole() {
+        const started = await startConsole(config, endpoints, registry, logger);
+        if (!started) return undefined;
+        // Stopped first: it is a client of everything else.
+        cleanups.push(() => started.stop());
+        endpoints.consoleUrl = started.url;
+        return started.url;
+      },
       async waitUntilAvailable(timeoutMs) {
         const deadline = Date.now() + timeoutMs;
         const watched = [names.deliveryApi, names.orderApi];
@@ -267,7 +281,7 @@ export async function startLocalCloud(config: LocalCloudConfig, logger: Logger):
 }
 
 /** `.demo/endpoints.env`: `set -a; . .demo/endpoints.env` points the aws CLI, kubectl and SDKs here. */
-export function endpointsEnv(endpoints: Endpoints, consoleUrl?: string): string {
+export function endpointsEnv(endpoints: Endpoints): string {
   const lines = [
     '# Written by local-cloud. Load it with: set -a; . .demo/endpoints.env; set +a',
     `APP_PREFIX=${endpoints.prefix}`,
@@ -281,7 +295,7 @@ export function endpointsEnv(endpoints: Endpoints, consoleUrl?: string): string 
     `ORDER_API_URL=${endpoints.orderApiUrl}`,
     `DELIVERY_API_URL=${endpoints.deliveryApiUrl}`,
     `OTEL_EXPORTER_OTLP_ENDPOINT=${endpoints.otlpUrl}`,
-    ...(consoleUrl ? [`CONSOLE_URL=${consoleUrl}`] : []),
+    ...(endpoints.consoleUrl ? [`CONSOLE_URL=${endpoints.consoleUrl}`] : []),
     '',
   ];
   return lines.join('\n');

@@ -20,6 +20,7 @@ export interface WorkloadEndpoints {
   deliveryApiPort: number;
   replicas: { orderApi: number; deliveryApi: number; trafficGenerator: number };
   trafficRate: number;
+  deliveryPoolTimeoutMs: number;
 }
 
 export const NAMESPACE = 'default';
@@ -96,6 +97,7 @@ export function workloadObjects(e: WorkloadEndpoints) {
       AWS_SECRET_ACCESS_KEY: 'local-cloud',
       AWS_EC2_METADATA_DISABLED: 'true',
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      MYSQL_POOL_TIMEOUT_MS: e.deliveryPoolTimeoutMs,
       SHUTDOWN_TIMEOUT_MS: 25_000,
       LOG_LEVEL: 'info',
       ...otelEnv(names.deliveryApi, e),

@@ -60,6 +60,9 @@ describe('load engine', () => {
     expect(snapshots.reduce((sum, s) => sum + s.sent, 0)).toBe(summary.sent);
     expect(snapshots[0]?.achievedRate).toBeGreaterThan(180);
     expect(summary.latency.count).toBe(summary.sent);
+    expect(summary.sendingSeconds).toBeGreaterThan(2.9);
+    expect(summary.achievedRate).toBeGreaterThan(196);
+    expect(summary.achievedRate).toBeLessThan(204);
   });
 
   it('sends valid seed-mix orders with unique ids, and the asked share of invalid ones', async () => {

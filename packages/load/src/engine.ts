@@ -62,9 +62,12 @@ export interface Snapshot extends Counts {
 export interface Summary extends Counts {
   startedAt: string;
   endedAt: string;
+  /** From the start until the last in-flight request finished. */
   durationSeconds: number;
+  /** How long requests were being sent (the asked duration, or until stop()). */
+  sendingSeconds: number;
   targetRate: number;
-  /** Sent per second over the whole run. */
+  /** Sent per second while sending. */
   achievedRate: number;
   latency: LatencySummary;
   statusCounts: Record<string, number>;
@@ -97,6 +100,7 @@ export class LoadRun {
   private inFlight = 0;
   private second = 0;
   private stopping: 'completed' | 'stopped' | undefined;
+  private sendingEndedAt = 0;
   private timer: NodeJS.Timeout | undefined;
   private readonly ticker: NodeJS.Timeout;
   private idle: (() => void) | undefined;
@@ -207,6 +211,7 @@ export class LoadRun {
   private end(reason: 'completed' | 'stopped'): void {
     if (this.stopping) return;
     this.stopping = reason;
+    this.sendingEndedAt = performance.now();
     clearTimeout(this.timer);
     void this.drain(reason);
   }
@@ -222,13 +227,15 @@ export class LoadRun {
     this.emitSnapshot();
     const endedAt = new Date();
     const durationSeconds = (performance.now() - this.t0) / 1000;
+    const sendingSeconds = (this.sendingEndedAt - this.t0) / 1000;
     const summary: Summary = {
       ...this.total,
       startedAt: this.startedAt.toISOString(),
       endedAt: endedAt.toISOString(),
       durationSeconds: Math.round(durationSeconds * 1000) / 1000,
+      sendingSeconds: Math.round(sendingSeconds * 1000) / 1000,
       targetRate: this.options.rate,
-      achievedRate: Math.round((this.total.sent / Math.max(durationSeconds, 0.001)) * 10) / 10,
+      achievedRate: Math.round((this.total.sent / Math.max(sendingSeconds, 0.001)) * 10) / 10,
       latency: this.totalLatency.summary(),
       statusCounts: { ...this.statusCounts },
       reason,

@@ -1,0 +1,10 @@
+import { HttpProblem, route } from '../../../../src/server/http';
+
+export const dynamic = 'force-dynamic';
+
+// GET /api/bursts/:id - one burst with its per-second snapshots
+export const GET = route<{ id: string }>(({ params, app }) => {
+  const burst = app.bursts.get(params.id);
+  if (!burst) throw new HttpProblem(404, `No burst ${params.id}`);
+  return Response.json(burst);
+});

@@ -1,0 +1,28 @@
+import { POOL_PARAM_LIMITS } from '@demo/contracts';
+import { z } from 'zod';
+import { HttpProblem, route } from '../../../../src/server/http';
+
+export const dynamic = 'force-dynamic';
+
+const InjectBody = z.object({
+  faultDelaySeconds: z
+    .number()
+    .int()
+    .min(POOL_PARAM_LIMITS.faultDelaySeconds.min)
+    .max(POOL_PARAM_LIMITS.faultDelaySeconds.max)
+    .optional(),
+});
+
+// POST /api/fault/inject {faultDelaySeconds?} | /api/fault/restore | /api/fault/retry - start a runbook run (202)
+export const POST = route<{ action: string }>(async ({ request, params, app, actor }) => {
+  if (params.action === 'retry') return Response.json(await app.runbook.retry(actor), { status: 202 });
+  if (params.action !== 'inject' && params.action !== 'restore')
+    throw new HttpProblem(404, `No fault action ${params.action}`);
+  const text = await request.text();
+  const body = InjectBody.parse(text ? (JSON.parse(text) as unknown) : {});
+  const run = await app.runbook.start(params.action, {
+    requestedBy: actor,
+    ...(body.faultDelaySeconds === undefined ? {} : { faultDelaySeconds: body.faultDelaySeconds }),
+  });
+  return Response.json(run, { status: 202 });
+});

@@ -1,0 +1,13 @@
+import { LoginForm } from '../../src/ui/LoginForm';
+
+export default function Login() {
+  return (
+    <main className="mx-auto mt-24 max-w-sm rounded-xl border border-slate-200 bg-white p-6 shadow-sm">
+      <h1 className="mb-3 text-lg font-semibold">Operator sign-in</h1>
+      <p className="mb-3 text-sm text-slate-600">
+        This console is reachable beyond this machine, so it asks for the operator token (CONSOLE_OPERATOR_TOKEN).
+      </p>
+      <LoginForm />
+    </main>
+  );
+}

@@ -1,0 +1,38 @@
+import 'server-only';
+import type { Db } from './db';
+
+import type { AuditEntry } from '../shared/status';
+
+export type { AuditEntry };
+
+/** Who did what, when, and how it ended. Rows are only ever inserted (the table refuses the rest). */
+export class AuditLog {
+  constructor(
+    private readonly db: Db,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  append(entry: { actor: string; action: string; outcome: string; detail?: Record<string, unknown> }): AuditEntry {
+    const at = this.now().toISOString();
+    const detail = entry.detail ?? {};
+    const result = this.db
+      .prepare('INSERT INTO audit (at, actor, action, outcome, detail) VALUES (?, ?, ?, ?, ?)')
+      .run(at, entry.actor, entry.action, entry.outcome, JSON.stringify(detail));
+    return {
+      id: Number(result.lastInsertRowid),
+      at,
+      actor: entry.actor,
+      action: entry.action,
+      outcome: entry.outcome,
+      detail,
+    };
+  }
+
+  /** Newest first. */
+  list(limit = 100): AuditEntry[] {
+    const rows = this.db
+      .prepare('SELECT id, at, actor, action, outcome, detail FROM audit ORDER BY id DESC LIMIT ?')
+      .all(limit) as (Omit<AuditEntry, 'detail'> & { detail: string })[];
+    return rows.map((row) => ({ ...row, detail: JSON.parse(row.detail) as Record<string, unknown> }));
+  }
+}

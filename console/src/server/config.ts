@@ -1,0 +1,107 @@
+import 'server-only';
+import path from 'node:path';
+import { z } from 'zod';
+import { APP_PREFIX_PATTERN } from '@demo/contracts';
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
+
+const EnvSchema = z.object({
+  /** `local` (local-cloud) or `aws` (EKS + AWS APIs). */
+  CONSOLE_TARGET: z.enum(['local', 'aws']).default('local'),
+  /** Where the console listens; anything but loopback requires an operator token. */
+  CONSOLE_HOST: z.string().min(1).default('127.0.0.1'),
+  CONSOLE_OPERATOR_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** History, runs and the audit log (SQLite). */
+  CONSOLE_DATA_DIR: z.string().min(1).default('../.demo/console'),
+  /** local target: local-cloud's endpoints.env, read when the AWS/Kubernetes variables are not set. */
+  CONSOLE_ENDPOINTS_FILE: z.string().min(1).default('../.demo/endpoints.env'),
+  /** aws target: the state file the provisioning scripts write. */
+  CLUSTER_CONFIG_FILE: z.string().min(1).default('../.cluster-config/cluster-resources.json'),
+  APP_PREFIX: z.string().regex(APP_PREFIX_PATTERN).optional(),
+  AWS_REGION: z.string().min(1).optional(),
+  AWS_ENDPOINT_URL: z.url().optional(),
+  KUBECONFIG: z.string().min(1).optional(),
+  EKS_CLUSTER_NAME: z.string().min(1).optional(),
+  K8S_NAMESPACE: z.string().min(1).default('default'),
+  /** Caps on what a burst may ask for. */
+  CONSOLE_MAX_RATE: z.coerce.number().positive().max(20_000).default(500),
+  CONSOLE_MAX_DURATION_SECONDS: z.coerce.number().int().positive().max(3600).default(300),
+  CONSOLE_MAX_IN_FLIGHT: z.coerce.number().int().positive().max(10_000).default(500),
+  /** Minutes after a successful inject that Restore runs by itself (0 = never). */
+  CONSOLE_AUTO_RESTORE_MINUTES: z.coerce
+    .number()
+    .min(0)
+    .max(24 * 60)
+    .default(10),
+  /** Longest wait for a rollout to complete before the runbook says it failed. */
+  CONSOLE_ROLLOUT_TIMEOUT_SECONDS: z.coerce.number().int().positive().max(1800).default(180),
+  HOME: z.string().optional(),
+});
+
+export interface ConsoleConfig {
+  target: 'local' | 'aws';
+  host: string;
+  operatorToken?: string;
+  dataDir: string;
+  endpointsFile: string;
+  clusterConfigFile: string;
+  env: {
+    prefix?: string;
+    region?: string;
+    awsEndpoint?: string;
+    kubeconfig?: string;
+    clusterName?: string;
+    namespace: string;
+    home?: string;
+  };
+  caps: { maxRate: number; maxDurationSeconds: number; maxInFlight: number };
+  autoRestoreMinutes: number;
+  rolloutTimeoutSeconds: number;
+}
+
+/** Read once at start-up (see context.ts); everything else receives the result. */
+export function loadConsoleConfig(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+  cwd = process.cwd(),
+): ConsoleConfig {
+  const result = EnvSchema.safeParse(env);
+  if (!result.success) {
+    throw new Error(
+      `Invalid console configuration:\n${result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n')}`,
+    );
+  }
+  const e = result.data;
+  if (!LOOPBACK.has(e.CONSOLE_HOST) && !e.CONSOLE_OPERATOR_TOKEN) {
+    throw new Error(
+      `CONSOLE_HOST is ${e.CONSOLE_HOST} (not loopback): set CONSOLE_OPERATOR_TOKEN (16+ characters) so only operators can act.`,
+    );
+  }
+  return {
+    target: e.CONSOLE_TARGET,
+    host: e.CONSOLE_HOST,
+    ...(e.CONSOLE_OPERATOR_TOKEN ? { operatorToken: e.CONSOLE_OPERATOR_TOKEN } : {}),
+    dataDir: path.resolve(cwd, e.CONSOLE_DATA_DIR),
+    endpointsFile: path.resolve(cwd, e.CONSOLE_ENDPOINTS_FILE),
+    clusterConfigFile: path.resolve(cwd, e.CLUSTER_CONFIG_FILE),
+    env: {
+      ...(e.APP_PREFIX ? { prefix: e.APP_PREFIX } : {}),
+      ...(e.AWS_REGION ? { region: e.AWS_REGION } : {}),
+      ...(e.AWS_ENDPOINT_URL ? { awsEndpoint: e.AWS_ENDPOINT_URL } : {}),
+      ...(e.KUBECONFIG ? { kubeconfig: e.KUBECONFIG } : {}),
+      ...(e.EKS_CLUSTER_NAME ? { clusterName: e.EKS_CLUSTER_NAME } : {}),
+      namespace: e.K8S_NAMESPACE,
+      ...(e.HOME ? { home: e.HOME } : {}),
+    },
+    caps: {
+      maxRate: e.CONSOLE_MAX_RATE,
+      maxDurationSeconds: e.CONSOLE_MAX_DURATION_SECONDS,
+      maxInFlight: e.CONSOLE_MAX_IN_FLIGHT,
+    },
+    autoRestoreMinutes: e.CONSOLE_AUTO_RESTORE_MINUTES,
+    rolloutTimeoutSeconds: e.CONSOLE_ROLLOUT_TIMEOUT_SECONDS,
+  };
+}
+
+export function isLoopback(host: string): boolean {
+  return LOOPBACK.has(host);
+}

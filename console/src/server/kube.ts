@@ -1,0 +1,80 @@
+import 'server-only';
+import * as k8s from '@kubernetes/client-node';
+import { DeliveryConfigSchema, rolloutState, type DeliveryConfig, type RolloutState } from '@demo/contracts';
+import type { Clients } from './clients';
+
+const strategic = k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.StrategicMergePatch);
+const merge = k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch);
+
+/** Deployments, Services and pods of the demo, through @kubernetes/client-node. */
+export class Kube {
+  constructor(
+    private readonly clients: Clients,
+    readonly namespace: string,
+  ) {}
+
+  readDeployment(name: string): Promise<k8s.V1Deployment> {
+    return this.clients.apps.readNamespacedDeployment({ name, namespace: this.namespace });
+  }
+
+  async rollout(name: string): Promise<{ state: RolloutState; generation: number; deployment: k8s.V1Deployment }> {
+    const deployment = await this.readDeployment(name);
+    return { state: rolloutState(deployment), generation: deployment.metadata?.generation ?? 0, deployment };
+  }
+
+  /** What `kubectl rollout restart` does: a new restartedAt annotation on the pod template. */
+  async restart(name: string, at = new Date()): Promise<k8s.V1Deployment> {
+    const body = {
+      spec: { template: { metadata: { annotations: { 'kubectl.kubernetes.io/restartedAt': at.toISOString() } } } },
+    };
+    return this.clients.apps.patchNamespacedDeployment({ name, namespace: this.namespace, body }, strategic);
+  }
+
+  async scale(name: string, replicas: number): Promise<k8s.V1Deployment> {
+    return this.clients.apps.patchNamespacedDeployment(
+      { name, namespace: this.namespace, body: { spec: { replicas } } },
+      merge,
+    );
+  }
+
+  async listDeployments(): Promise<k8s.V1Deployment[]> {
+    return (await this.clients.apps.listNamespacedDeployment({ namespace: this.namespace })).items;
+  }
+
+  /** `http://<ingress>:<port>` of a LoadBalancer Service (the Order API's, locally and on EKS). */
+  async serviceUrl(name: string): Promise<string> {
+    const service = await this.clients.core.readNamespacedService({ name, namespace: this.namespace });
+    const ingress = service.status?.loadBalancer?.ingress?.[0];
+    const host = ingress?.hostname ?? ingress?.ip;
+    const port = service.spec?.ports?.[0]?.port;
+    if (!host || !port) throw new Error(`Service ${name} has no load balancer address yet`);
+    return `http://${host}:${port}`;
+  }
+
+  /** Ready pods of a Deployment (not terminating). */
+  async readyPods(app: string): Promise<k8s.V1Pod[]> {
+    const pods = await this.clients.core.listNamespacedPod({ namespace: this.namespace, labelSelector: `app=${app}` });
+    return pods.items.filter(
+      (pod) =>
+        !pod.metadata?.deletionTimestamp &&
+        pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'),
+    );
+  }
+
+  /** `/api/delivery/config` of every ready Delivery API replica, through the API server's pod proxy. */
+  async deliveryConfigs(app: string): Promise<{ pod: string; config: DeliveryConfig }[]> {
+    const pods = await this.readyPods(app);
+    return Promise.all(
+      pods.map(async (pod) => {
+        const name = pod.metadata?.name ?? '';
+        // client-node returns a JSON answer parsed, although its type says string.
+        const body: unknown = await this.clients.core.connectGetNamespacedPodProxyWithPath({
+          name,
+          namespace: this.namespace,
+          path: 'api/delivery/config',
+        });
+        return { pod: name, config: DeliveryConfigSchema.parse(typeof body === 'string' ? JSON.parse(body) : body) };
+      }),
+    );
+  }
+}

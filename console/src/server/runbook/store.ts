@@ -1,0 +1,101 @@
+import type { Db } from '../db';
+import type { RunRecord } from './types';
+
+interface Row {
+  id: string;
+  action: string;
+  status: string;
+  trigger: string;
+  requested_by: string;
+  requested_at: string;
+  ended_at: string | null;
+  target: string;
+  previous: string | null;
+  steps: string;
+  error: string | null;
+  auto_restore_at: string | null;
+}
+
+function toRecord(row: Row): RunRecord {
+  return {
+    id: row.id,
+    action: row.action as RunRecord['action'],
+    status: row.status as RunRecord['status'],
+    trigger: row.trigger as RunRecord['trigger'],
+    requestedBy: row.requested_by,
+    requestedAt: row.requested_at,
+    ...(row.ended_at ? { endedAt: row.ended_at } : {}),
+    target: JSON.parse(row.target) as RunRecord['target'],
+    ...(row.previous ? { previous: JSON.parse(row.previous) as RunRecord['previous'] } : {}),
+    steps: JSON.parse(row.steps) as RunRecord['steps'],
+    ...(row.error ? { error: row.error } : {}),
+    ...(row.auto_restore_at ? { autoRestoreAt: row.auto_restore_at } : {}),
+  };
+}
+
+/** Runs on disk, so history, a pending auto-restore and an interrupted run survive a restart. */
+export class RunStore {
+  constructor(private readonly db: Db) {}
+
+  save(run: RunRecord): void {
+    this.db
+      .prepare(
+        `INSERT INTO runs (id, action, status, trigger, requested_by, requested_at, ended_at, target, previous, steps, error, auto_restore_at)
+         VALUES (@id, @action, @status, @trigger, @requested_by, @requested_at, @ended_at, @target, @previous, @steps, @error, @auto_restore_at)
+         ON CONFLICT (id) DO UPDATE SET status = excluded.status, ended_at = excluded.ended_at, previous = excluded.previous,
+           steps = excluded.steps, error = excluded.error, auto_restore_at = excluded.auto_restore_at`,
+      )
+      .run({
+        id: run.id,
+        action: run.action,
+        status: run.status,
+        trigger: run.trigger,
+        requested_by: run.requestedBy,
+        requested_at: run.requestedAt,
+        ended_at: run.endedAt ?? null,
+        target: JSON.stringify(run.target),
+        previous: run.previous ? JSON.stringify(run.previous) : null,
+        steps: JSON.stringify(run.steps),
+        error: run.error ?? null,
+        auto_restore_at: run.autoRestoreAt ?? null,
+      });
+  }
+
+  /** Newest first. */
+  list(limit = 20): RunRecord[] {
+    return (
+      this.db.prepare('SELECT * FROM runs ORDER BY requested_at DESC, rowid DESC LIMIT ?').all(limit) as Row[]
+    ).map(toRecord);
+  }
+
+  get(id: string): RunRecord | undefined {
+    const row = this.db.prepare('SELECT * FROM runs WHERE id = ?').get(id) as Row | undefined;
+    return row && toRecord(row);
+  }
+
+  byStatus(status: RunRecord['status']): RunRecord[] {
+    return (this.db.prepare('SELECT * FROM runs WHERE status = ? ORDER BY requested_at').all(status) as Row[]).map(
+      toRecord,
+    );
+  }
+
+  /** The inject whose Restore is still pending, if any. */
+  pendingAutoRestore(): RunRecord | undefined {
+    const row = this.db
+      .prepare(
+        "SELECT * FROM runs WHERE action = 'inject' AND auto_restore_at IS NOT NULL ORDER BY requested_at DESC LIMIT 1",
+      )
+      .get() as Row | undefined;
+    return row && toRecord(row);
+  }
+
+  /** The latest inject that recorded what it replaced. */
+  lastInjectWithPrevious(): RunRecord | undefined {
+    const row = this.db
+      .prepare(
+        "SELECT * FROM runs WHERE action = 'inject' AND previous IS NOT NULL ORDER BY requested_at DESC, rowid DESC LIMIT 1",
+      )
+      .get() as Row | undefined;
+    return row && toRecord(row);
+  }
+}

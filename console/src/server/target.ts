@@ -1,0 +1,105 @@
+import 'server-only';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { DEFAULT_APP_PREFIX } from '@demo/contracts';
+import type { ConsoleConfig } from './config';
+
+/** Where the console's clients point, resolved once from config (and files) at start-up. */
+export interface Target {
+  kind: 'local' | 'aws';
+  prefix: string;
+  region: string;
+  namespace: string;
+  /** Application Signals' Environment: `local:<prefix>` or `eks:<cluster>/<namespace>`. */
+  environment: string;
+  /** AWS endpoint override (local-cloud); undefined means the real AWS endpoints. */
+  awsEndpoint?: string;
+  /** Kubeconfig file; undefined means the usual places (KUBECONFIG, ~/.kube/config). */
+  kubeconfig?: string;
+  clusterName?: string;
+  /** Where each fact came from, for the settings page. */
+  sources: Record<string, string>;
+}
+
+export class TargetError extends Error {}
+
+/** `KEY=value` lines (local-cloud's endpoints.env). */
+export function parseEnvFile(text: string): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const line of text.split('\n')) {
+    const trimmed = line.trim();
+    if (!trimmed || trimmed.startsWith('#') || !trimmed.includes('=')) continue;
+    values[trimmed.slice(0, trimmed.indexOf('='))] = trimmed.slice(trimmed.indexOf('=') + 1);
+  }
+  return values;
+}
+
+/** The fields of `.cluster-config/cluster-resources.json` the console needs (infra-scripts write it). */
+const ClusterStateSchema = z.object({
+  app_prefix: z.string().optional(),
+  namespace: z.string().optional(),
+  cluster: z.object({ name: z.string(), region: z.string() }),
+});
+
+export function resolveTarget(config: ConsoleConfig): Target {
+  if (config.target === 'local') {
+    const fromEnv = config.env.awsEndpoint && config.env.kubeconfig;
+    let file: Record<string, string> = {};
+    if (!fromEnv) {
+      if (!existsSync(config.endpointsFile)) {
+        throw new TargetError(
+          `No local-cloud endpoints: set AWS_ENDPOINT_URL and KUBECONFIG, or start local-cloud (npm run demo), which writes ${config.endpointsFile}.`,
+        );
+      }
+      file = parseEnvFile(readFileSync(config.endpointsFile, 'utf8'));
+    }
+    const source = fromEnv ? 'environment' : path.relative(process.cwd(), config.endpointsFile);
+    const awsEndpoint = config.env.awsEndpoint ?? file.AWS_ENDPOINT_URL;
+    const kubeconfig = config.env.kubeconfig ?? file.KUBECONFIG;
+    if (!awsEndpoint || !kubeconfig) throw new TargetError(`${source} names no AWS_ENDPOINT_URL or KUBECONFIG.`);
+    const prefix = config.env.prefix ?? file.APP_PREFIX ?? DEFAULT_APP_PREFIX;
+    return {
+      kind: 'local',
+      prefix,
+      region: config.env.region ?? file.AWS_REGION ?? 'us-east-1',
+      namespace: config.env.namespace,
+      environment: `local:${prefix}`,
+      awsEndpoint,
+      kubeconfig,
+      sources: { endpoints: source },
+    };
+  }
+  let state: z.infer<typeof ClusterStateSchema> | undefined;
+  if (existsSync(config.clusterConfigFile)) {
+    const parsed = ClusterStateSchema.safeParse(JSON.parse(readFileSync(config.clusterConfigFile, 'utf8')));
+    if (!parsed.success)
+      throw new TargetError(
+        `${config.clusterConfigFile} is not a cluster state file the scripts wrote: ${parsed.error.issues[0]?.message}`,
+      );
+    state = parsed.data;
+  }
+  const clusterName = config.env.clusterName ?? state?.cluster.name;
+  const region = config.env.region ?? state?.cluster.region;
+  if (!clusterName || !region) {
+    throw new TargetError(
+      `The aws target needs a cluster and region: run infra-scripts/1-create-env.sh (it writes ${config.clusterConfigFile}) or set EKS_CLUSTER_NAME and AWS_REGION.`,
+    );
+  }
+  const prefix = config.env.prefix ?? state?.app_prefix ?? DEFAULT_APP_PREFIX;
+  const namespace = state?.namespace ?? config.env.namespace;
+  return {
+    kind: 'aws',
+    prefix,
+    region,
+    namespace,
+    environment: `eks:${clusterName}/${namespace}`,
+    ...(config.env.kubeconfig ? { kubeconfig: config.env.kubeconfig } : {}),
+    clusterName,
+    sources: {
+      cluster: config.env.clusterName ? 'EKS_CLUSTER_NAME' : path.relative(process.cwd(), config.clusterConfigFile),
+      credentials: 'the default AWS credential chain',
+      kubeconfig: config.env.kubeconfig ? 'KUBECONFIG' : '~/.kube/config (aws eks update-kubeconfig)',
+    },
+  };
+}

@@ -1,0 +1,56 @@
+import type { PoolParams } from '@demo/contracts';
+
+export type RunAction = 'inject' | 'restore';
+export type RunTrigger = 'operator' | 'auto-restore' | 'retry';
+export type RunStatus = 'running' | 'succeeded' | 'failed' | 'cancelled';
+export type StepStatus = 'pending' | 'running' | 'succeeded' | 'failed' | 'skipped';
+
+export const STEP_NAMES = [
+  'read-parameters',
+  'write-parameters',
+  'rollout-restart',
+  'rollout-complete',
+  'verify',
+] as const;
+export type StepName = (typeof STEP_NAMES)[number];
+
+export interface StepRecord {
+  name: StepName;
+  title: string;
+  status: StepStatus;
+  startedAt?: string;
+  endedAt?: string;
+  detail?: string;
+}
+
+export interface RunRecord {
+  id: string;
+  action: RunAction;
+  status: RunStatus;
+  trigger: RunTrigger;
+  requestedBy: string;
+  requestedAt: string;
+  endedAt?: string;
+  /** The values this run writes. */
+  target: PoolParams;
+  /** For an inject: the values before it, which Restore puts back. */
+  previous?: PoolParams;
+  steps: StepRecord[];
+  error?: string;
+  /** For an inject that wrote parameters: when Restore runs by itself (cleared once restored). */
+  autoRestoreAt?: string;
+}
+
+export interface FaultPlan {
+  action: RunAction;
+  target: PoolParams;
+  calls: string[];
+}
+
+export interface FaultView {
+  running?: RunRecord;
+  history: RunRecord[];
+  faultActive: boolean;
+  autoRestoreAt?: string;
+  plans: { inject: FaultPlan; restore: FaultPlan };
+}

@@ -1,0 +1,79 @@
+import { queryOptions } from '@tanstack/react-query';
+import type { RecentOrdersResponse } from '@demo/contracts';
+import type { BurstRecord } from '../shared/bursts';
+import type { FaultView } from '../shared/fault';
+import type { AuditEntry, StatusView, TargetView } from '../shared/status';
+
+/** A problem the console's API answered with: `{error, status_code, details?}`. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly details: { field: string; message: string }[] = [],
+  ) {
+    super(message);
+  }
+}
+
+async function parse<T>(response: Response): Promise<T> {
+  const body = (await response.json().catch(() => ({}))) as {
+    error?: string;
+    details?: { field: string; message: string }[];
+  };
+  if (!response.ok) throw new ApiError(response.status, body.error ?? `HTTP ${response.status}`, body.details);
+  return body as T;
+}
+
+export function getJson<T>(path: string): Promise<T> {
+  return fetch(path, { cache: 'no-store' }).then((r) => parse<T>(r));
+}
+
+export function postJson<T>(path: string, body?: unknown): Promise<T> {
+  return fetch(path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  }).then((r) => parse<T>(r));
+}
+
+export const targetQuery = queryOptions({
+  queryKey: ['target'],
+  queryFn: () => getJson<TargetView>('/api/target'),
+  staleTime: 60_000,
+});
+export const statusQuery = queryOptions({
+  queryKey: ['status'],
+  queryFn: () => getJson<StatusView>('/api/status'),
+  refetchInterval: 5000,
+});
+export const recentOrdersQuery = queryOptions({
+  queryKey: ['orders', 'recent'],
+  queryFn: () => getJson<RecentOrdersResponse>('/api/orders?limit=10'),
+  refetchInterval: 5000,
+});
+export const auditQuery = queryOptions({
+  queryKey: ['audit'],
+  queryFn: () => getJson<{ entries: AuditEntry[] }>('/api/audit?limit=50'),
+  refetchInterval: 5000,
+});
+export const burstsQuery = queryOptions({
+  queryKey: ['bursts'],
+  queryFn: () =>
+    getJson<{ running: BurstRecord | null; history: Omit<BurstRecord, 'snapshots'>[]; caps: TargetView['caps'] }>(
+      '/api/bursts',
+    ),
+  refetchInterval: 10_000,
+});
+export const trafficQuery = queryOptions({
+  queryKey: ['traffic'],
+  queryFn: () => getJson<{ enabled: boolean; replicas: number; ready: number }>('/api/traffic'),
+  refetchInterval: 5000,
+});
+export function faultQuery(delaySeconds: number) {
+  return queryOptions({
+    queryKey: ['fault', delaySeconds],
+    queryFn: () => getJson<FaultView>(`/api/fault?delay=${delaySeconds}`),
+    // Poll fast only while a run is in progress; the runbook lives on the server either way.
+    refetchInterval: (query) => (query.state.data?.running ? 500 : 5000),
+  });
+}

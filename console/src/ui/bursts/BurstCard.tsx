@@ -1,0 +1,245 @@
+'use client';
+
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
+import { burstRequestSchema, type Snapshot } from '../../shared/bursts';
+import { Card, ErrorText, formatTime } from '../common/Card';
+import { LineChart } from '../charts/LineChart';
+import { burstsQuery, postJson, trafficQuery } from '../api';
+import { useBurstStream } from './useBurstStream';
+
+function totals(snapshots: Snapshot[]) {
+  const sum = (key: 'sent' | 'ok' | 'clientErrors' | 'serverErrors' | 'timeouts' | 'failures' | 'dropped') =>
+    snapshots.reduce((n, s) => n + s[key], 0);
+  return {
+    sent: sum('sent'),
+    ok: sum('ok'),
+    c4xx: sum('clientErrors'),
+    c5xx: sum('serverErrors'),
+    timeouts: sum('timeouts'),
+    failures: sum('failures'),
+    dropped: sum('dropped'),
+  };
+}
+
+function Number_({
+  label,
+  value,
+  testId,
+  tone,
+}: {
+  label: string;
+  value: string | number;
+  testId: string;
+  tone?: 'bad';
+}) {
+  return (
+    <div className="rounded bg-slate-50 px-2 py-1">
+      <div className="text-[10px] uppercase text-slate-500">{label}</div>
+      <div className={`text-sm font-semibold ${tone === 'bad' ? 'text-red-700' : ''}`} data-testid={testId}>
+        {value}
+      </div>
+    </div>
+  );
+}
+
+/** Start/stop a server-side burst, follow it live, see its summary; background traffic on/off. */
+export function BurstCard() {
+  const queryClient = useQueryClient();
+  const { data } = useQuery(burstsQuery);
+  const traffic = useQuery(trafficQuery);
+  const [form, setForm] = useState({ rate: '20', durationSeconds: '15', maxInFlight: '100', invalidShare: '0' });
+  const [followId, setFollowId] = useState<string>();
+  const [formError, setFormError] = useState<string>();
+  const running = data?.running;
+  // Follow whatever burst is running (one started in another tab included); keep the last one shown.
+  if (running && running.id !== followId) setFollowId(running.id);
+  const stream = useBurstStream(followId);
+  useEffect(() => {
+    if (stream.ended) void queryClient.invalidateQueries({ queryKey: ['bursts'] });
+  }, [stream.ended, queryClient]);
+
+  const start = useMutation({
+    mutationFn: (request: unknown) => postJson<{ id: string }>('/api/bursts', request),
+    onSuccess: (burst) => {
+      setFollowId(burst.id);
+      void queryClient.invalidateQueries({ queryKey: ['bursts'] });
+    },
+  });
+  const stop = useMutation({ mutationFn: (id: string) => postJson(`/api/bursts/${id}/stop`) });
+  const toggleTraffic = useMutation({
+    mutationFn: (enabled: boolean) => postJson('/api/traffic', { enabled }),
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: ['traffic'] }),
+  });
+
+  const onStart = (event: React.FormEvent) => {
+    event.preventDefault();
+    if (!data) return;
+    const parsed = burstRequestSchema(data.caps).safeParse({
+      rate: Number(form.rate),
+      durationSeconds: Number(form.durationSeconds),
+      maxInFlight: Number(form.maxInFlight),
+      invalidShare: Number(form.invalidShare),
+    });
+    if (!parsed.success) {
+      setFormError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+      return;
+    }
+    setFormError(undefined);
+    start.mutate(parsed.data);
+  };
+
+  const snapshots = stream.snapshots;
+  const last = snapshots.at(-1);
+  const t = totals(snapshots);
+  const summary = stream.ended?.summary;
+  const isRunning = Boolean(followId && !stream.ended && running?.id === followId);
+  const input = 'w-full rounded border border-slate-300 px-2 py-1 text-sm';
+
+  return (
+    <Card
+      title="Load burst"
+      testId="burst-card"
+      actions={
+        <label
+          className="flex items-center gap-2 text-xs text-slate-600"
+          title="Scales the traffic generator Deployment between 0 and 1 replicas"
+        >
+          <input
+            type="checkbox"
+            checked={traffic.data?.enabled ?? false}
+            disabled={!traffic.data || toggleTraffic.isPending}
+            onChange={(e) => toggleTraffic.mutate(e.target.checked)}
+            data-testid="traffic-toggle"
+          />
+          Background traffic {traffic.data ? `(${traffic.data.ready}/${traffic.data.replicas} running)` : ''}
+        </label>
+      }
+    >
+      <form onSubmit={onStart} className="grid grid-cols-4 gap-2">
+        {(
+          [
+            ['rate', 'Rate (req/s)'],
+            ['durationSeconds', 'Duration (s)'],
+            ['maxInFlight', 'Max in flight'],
+            ['invalidShare', 'Invalid share'],
+          ] as const
+        ).map(([key, label]) => (
+          <label key={key} className="text-xs text-slate-600">
+            {label}
+            <input
+              className={input}
+              value={form[key]}
+              onChange={(e) => setForm({ ...form, [key]: e.target.value })}
+              name={key}
+            />
+          </label>
+        ))}
+        <div className="col-span-4 flex gap-2">
+          <button
+            type="submit"
+            disabled={isRunning || start.isPending}
+            className="rounded bg-blue-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-blue-700 disabled:opacity-50"
+            data-testid="start-burst"
+          >
+            Start burst
+          </button>
+          <button
+            type="button"
+            disabled={!isRunning}
+            onClick={() => followId && stop.mutate(followId)}
+            className="rounded border border-slate-300 px-3 py-1.5 text-sm disabled:opacity-50"
+            data-testid="stop-burst"
+          >
+            Stop
+          </button>
+          {data && (
+            <span className="self-center text-xs text-slate-500">
+              caps: {data.caps.maxRate}/s, {data.caps.maxDurationSeconds} s, {data.caps.maxInFlight} in flight
+            </span>
+          )}
+        </div>
+      </form>
+      {formError && <p className="mt-2 text-sm text-red-700">{formError}</p>}
+      <ErrorText error={start.error ?? stop.error ?? toggleTraffic.error} />
+
+      {followId && (
+        <div className="mt-3 grid gap-2" data-testid="burst-live" data-state={stream.ended ? 'ended' : 'running'}>
+          <div className="grid grid-cols-4 gap-2 sm:grid-cols-8">
+            <Number_ label="rate/s" value={last?.achievedRate ?? 0} testId="live-rate" />
+            <Number_ label="sent" value={t.sent} testId="live-sent" />
+            <Number_ label="2xx" value={t.ok} testId="live-ok" />
+            <Number_ label="4xx" value={t.c4xx} testId="live-4xx" />
+            <Number_ label="5xx" value={t.c5xx} testId="live-5xx" tone={t.c5xx > 0 ? 'bad' : undefined} />
+            <Number_
+              label="timeouts"
+              value={t.timeouts + t.failures}
+              testId="live-timeouts"
+              tone={t.timeouts + t.failures > 0 ? 'bad' : undefined}
+            />
+            <Number_ label="p50 ms" value={(last?.latency.p50 ?? 0).toFixed(1)} testId="live-p50" />
+            <Number_ label="p99 ms" value={(last?.latency.p99 ?? 0).toFixed(1)} testId="live-p99" />
+          </div>
+          <LineChart
+            title="Client side, per second"
+            xKey="second"
+            testId="burst-chart"
+            data={snapshots.map((s) => ({
+              second: s.second,
+              rate: s.achievedRate,
+              p99: Number(s.latency.p99.toFixed(1)),
+              errors: s.serverErrors + s.timeouts + s.failures,
+            }))}
+            series={[
+              { key: 'rate', name: 'sent/s', color: '#2563eb' },
+              { key: 'errors', name: '5xx + timeouts', color: '#dc2626' },
+              { key: 'p99', name: 'p99 ms', color: '#f59e0b', axis: 'right' },
+            ]}
+          />
+          {summary && (
+            <p className="rounded bg-slate-50 p-2 text-xs" data-testid="burst-summary">
+              {summary.reason === 'stopped' ? 'Stopped' : 'Completed'}: {summary.sent} sent in{' '}
+              {summary.sendingSeconds.toFixed(1)} s ({summary.achievedRate}/s; last answer after{' '}
+              {summary.durationSeconds.toFixed(1)} s), {summary.ok} ok, {summary.clientErrors} 4xx,{' '}
+              <span data-testid="summary-5xx">{summary.serverErrors}</span> 5xx, {summary.timeouts} timeouts,{' '}
+              {summary.failures} failed, {summary.dropped} dropped; p50 {summary.latency.p50.toFixed(1)} ms, p99{' '}
+              {summary.latency.p99.toFixed(1)} ms.{' '}
+              <a className="text-blue-700 hover:underline" href={`/api/bursts/${stream.ended?.id}/csv`}>
+                CSV
+              </a>
+            </p>
+          )}
+        </div>
+      )}
+
+      {data && data.history.length > 0 && (
+        <details className="mt-3 text-xs">
+          <summary className="cursor-pointer text-slate-500">History ({data.history.length})</summary>
+          <table className="mt-1 w-full text-left">
+            <tbody>
+              {data.history.map((b) => (
+                <tr key={b.id} className="border-t border-slate-100">
+                  <td className="py-1 text-slate-500">{formatTime(b.startedAt)}</td>
+                  <td>
+                    {b.options.rate}/s × {b.options.durationSeconds} s
+                  </td>
+                  <td>{b.status}</td>
+                  <td>
+                    {b.summary
+                      ? `${b.summary.ok}/${b.summary.sent} ok, p99 ${b.summary.latency.p99.toFixed(0)} ms`
+                      : ''}
+                  </td>
+                  <td>
+                    <a className="text-blue-700 hover:underline" href={`/api/bursts/${b.id}/csv`}>
+                      CSV
+                    </a>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </details>
+      )}
+    </Card>
+  );
+}

@@ -1,0 +1,199 @@
+'use client';
+
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
+import type { RunAction, RunRecord, StepStatus } from '../../shared/fault';
+import { Card, ErrorText, formatTime } from '../common/Card';
+import { faultQuery, postJson } from '../api';
+
+const STEP_ICON: Record<StepStatus, string> = { pending: '○', running: '◔', succeeded: '✓', failed: '✗', skipped: '–' };
+const STEP_TONE: Record<StepStatus, string> = {
+  pending: 'text-slate-400',
+  running: 'text-blue-700',
+  succeeded: 'text-emerald-700',
+  failed: 'text-red-700',
+  skipped: 'text-slate-400',
+};
+
+function useCountdown(until: string | undefined): string | undefined {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (!until) return;
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, [until]);
+  if (!until) return undefined;
+  const left = Math.max(0, Math.round((new Date(until).getTime() - now) / 1000));
+  return `${Math.floor(left / 60)}:${String(left % 60).padStart(2, '0')}`;
+}
+
+function RunSteps({ run }: { run: RunRecord }) {
+  return (
+    <ol
+      className="grid gap-1 text-sm"
+      data-testid="runbook-steps"
+      data-run-status={run.status}
+      data-action={run.action}
+    >
+      {run.steps.map((step) => (
+        <li
+          key={step.name}
+          className="grid grid-cols-[1.25rem_1fr_auto] gap-x-2"
+          data-testid={`step-${step.name}`}
+          data-status={step.status}
+        >
+          <span className={STEP_TONE[step.status]}>{STEP_ICON[step.status]}</span>
+          <span className={STEP_TONE[step.status]}>{step.title}</span>
+          <span className="text-xs text-slate-400">{formatTime(step.endedAt ?? step.startedAt)}</span>
+          {step.detail && (
+            <span className="col-start-2 col-end-4 break-words text-xs text-slate-500">{step.detail}</span>
+          )}
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+/**
+ * Inject fault / Restore. Each asks for confirmation with the exact calls it will make; the run
+ * itself happens on the server, so it goes on (and auto-restore fires) with the browser closed.
+ */
+export function FaultCard() {
+  const queryClient = useQueryClient();
+  const [delay, setDelay] = useState(10);
+  const { data, error } = useQuery(faultQuery(delay));
+  const [confirming, setConfirming] = useState<RunAction>();
+  const countdown = useCountdown(data?.autoRestoreAt);
+  const act = useMutation({
+    mutationFn: ({ action }: { action: RunAction | 'retry' }) =>
+      postJson<RunRecord>(`/api/fault/${action}`, action === 'inject' ? { faultDelaySeconds: delay } : undefined),
+    onSettled: () => {
+      setConfirming(undefined);
+      void queryClient.invalidateQueries({ queryKey: ['fault'] });
+    },
+  });
+
+  const latest = data?.running ?? data?.history[0];
+  const plan = confirming && data?.plans[confirming];
+  const busy = Boolean(data?.running);
+  return (
+    <Card
+      title="Fault"
+      testId="fault-card"
+      actions={
+        <span
+          className={`rounded-full px-2 py-0.5 text-xs font-medium ${data?.faultActive ? 'bg-red-100 text-red-800' : 'bg-emerald-100 text-emerald-800'}`}
+          data-testid="fault-state"
+          data-active={data?.faultActive ? 'true' : 'false'}
+        >
+          {data?.faultActive ? 'Fault injected' : 'Normal'}
+        </span>
+      }
+    >
+      <ErrorText error={error} />
+      <div className="flex flex-wrap items-end gap-2">
+        <label className="text-xs text-slate-600">
+          Hold each insert (s)
+          <input
+            type="number"
+            min={0}
+            max={60}
+            value={delay}
+            onChange={(e) => setDelay(Number(e.target.value))}
+            className="ml-1 w-16 rounded border border-slate-300 px-2 py-1 text-sm"
+            data-testid="fault-delay"
+          />
+        </label>
+        <button
+          type="button"
+          disabled={busy}
+          onClick={() => setConfirming('inject')}
+          className="rounded bg-red-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-red-700 disabled:opacity-50"
+          data-testid="inject-fault"
+        >
+          Inject fault
+        </button>
+        <button
+          type="button"
+          disabled={busy && data?.running?.action === 'restore'}
+          onClick={() => setConfirming('restore')}
+          className="rounded bg-emerald-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-emerald-700 disabled:opacity-50"
+          data-testid="restore"
+        >
+          Restore
+        </button>
+        {latest && (latest.status === 'failed' || latest.status === 'cancelled') && !busy && (
+          <button
+            type="button"
+            onClick={() => act.mutate({ action: 'retry' })}
+            className="rounded border border-slate-300 px-3 py-1.5 text-sm"
+            data-testid="retry-run"
+          >
+            Retry {latest.action}
+          </button>
+        )}
+        {countdown && (
+          <span className="text-xs text-slate-600" data-testid="auto-restore">
+            Auto-restore in {countdown}
+          </span>
+        )}
+      </div>
+
+      {plan && (
+        <div
+          role="dialog"
+          aria-label={`Confirm ${plan.action}`}
+          className="mt-3 rounded border border-amber-300 bg-amber-50 p-3 text-sm"
+          data-testid="confirm-dialog"
+        >
+          <p className="font-medium">
+            {plan.action === 'inject' ? 'Inject the fault?' : 'Restore normal operation?'} These calls will be made:
+          </p>
+          <ol className="mt-1 list-decimal pl-5 font-mono text-xs">
+            {plan.calls.map((call) => (
+              <li key={call}>{call}</li>
+            ))}
+          </ol>
+          {plan.action === 'restore' && busy && (
+            <p className="mt-1 text-xs text-amber-800">The inject in progress will be cancelled first.</p>
+          )}
+          <div className="mt-2 flex gap-2">
+            <button
+              type="button"
+              onClick={() => act.mutate({ action: plan.action })}
+              disabled={act.isPending}
+              className="rounded bg-slate-900 px-3 py-1 text-sm text-white"
+              data-testid="confirm-run"
+            >
+              {plan.action === 'inject' ? 'Inject' : 'Restore'}
+            </button>
+            <button
+              type="button"
+              onClick={() => setConfirming(undefined)}
+              className="rounded border border-slate-300 px-3 py-1 text-sm"
+            >
+              Cancel
+            </button>
+          </div>
+        </div>
+      )}
+      <ErrorText error={act.error} />
+
+      {latest && (
+        <div className="mt-3">
+          <p className="mb-1 text-xs text-slate-500">
+            {latest.action === 'inject' ? 'Inject' : 'Restore'} requested by {latest.requestedBy} at{' '}
+            {formatTime(latest.requestedAt)} ({latest.trigger}):{' '}
+            <span className="font-medium" data-testid="run-status">
+              {latest.status}
+            </span>
+            {latest.endedAt &&
+              ` in ${((new Date(latest.endedAt).getTime() - new Date(latest.requestedAt).getTime()) / 1000).toFixed(1)} s`}
+          </p>
+          <RunSteps run={latest} />
+          {latest.error && <p className="mt-1 text-xs text-red-700">{latest.error}</p>}
+        </div>
+      )}
+    </Card>
+  );
+}

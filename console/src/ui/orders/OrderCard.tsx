@@ -1,0 +1,244 @@
+'use client';
+
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { OrderRequestSchema, sampleOrder, toFieldErrors, type FieldError } from '@demo/contracts';
+import { Card } from '../common/Card';
+import { postJson } from '../api';
+
+interface ItemDraft {
+  product_id: string;
+  quantity: string;
+  price: string;
+}
+
+interface Draft {
+  order_id: string;
+  customer_name: string;
+  shipping_address: string;
+  total_amount: string;
+  items: ItemDraft[];
+}
+
+interface SubmitResult {
+  status: number;
+  latencyMs: number;
+  body: unknown;
+  url: string;
+}
+
+const EMPTY: Draft = {
+  order_id: '',
+  customer_name: '',
+  shipping_address: '',
+  total_amount: '',
+  items: [{ product_id: '', quantity: '1', price: '' }],
+};
+
+/** The draft as the Order API's JSON: empty optional fields left out, numbers as numbers. */
+function toRequest(draft: Draft): Record<string, unknown> {
+  const number = (text: string) => (text.trim() === '' || Number.isNaN(Number(text)) ? text : Number(text));
+  return {
+    ...(draft.order_id.trim() ? { order_id: draft.order_id } : {}),
+    customer_name: draft.customer_name,
+    items: draft.items.map((item) => ({
+      product_id: item.product_id,
+      quantity: number(item.quantity),
+      price: number(item.price),
+    })),
+    ...(draft.total_amount.trim() ? { total_amount: number(draft.total_amount) } : {}),
+    shipping_address: draft.shipping_address,
+  };
+}
+
+function fromSample(): Draft {
+  const order = sampleOrder();
+  return {
+    order_id: '',
+    customer_name: order.customer_name,
+    shipping_address: order.shipping_address,
+    total_amount: '',
+    items: order.items.map((item) => ({
+      product_id: item.product_id,
+      quantity: String(item.quantity),
+      price: String(item.price),
+    })),
+  };
+}
+
+export function OrderCard() {
+  const [draft, setDraft] = useState<Draft>(EMPTY);
+  const [errors, setErrors] = useState<FieldError[]>([]);
+  const queryClient = useQueryClient();
+  const submit = useMutation({
+    mutationFn: (order: Record<string, unknown>) => postJson<SubmitResult>('/api/orders', order),
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: ['orders'] }),
+  });
+
+  const fieldError = (field: string) => errors.find((e) => e.field === field)?.message;
+  const onSubmit = (event: React.FormEvent) => {
+    event.preventDefault();
+    const request = toRequest(draft);
+    // The same contract the Order API validates with, checked before anything is sent.
+    const parsed = OrderRequestSchema.safeParse(request);
+    setErrors(parsed.success ? [] : toFieldErrors(parsed.error.issues));
+    if (parsed.success) submit.mutate(request);
+  };
+  const setItem = (index: number, patch: Partial<ItemDraft>) =>
+    setDraft((d) => ({ ...d, items: d.items.map((item, i) => (i === index ? { ...item, ...patch } : item)) }));
+  const input = 'w-full rounded border border-slate-300 px-2 py-1 text-sm';
+  const result = submit.data;
+  const body = result && typeof result.body === 'object' ? (result.body as Record<string, unknown>) : undefined;
+  const text = (value: unknown) =>
+    typeof value === 'string' ? value : value === undefined || value === null ? '—' : JSON.stringify(value);
+
+  return (
+    <Card
+      title="Order"
+      testId="order-card"
+      actions={
+        <button
+          type="button"
+          className="text-xs text-blue-700 hover:underline"
+          onClick={() => (setDraft(fromSample()), setErrors([]))}
+          data-testid="fill-sample"
+        >
+          Fill with sample data
+        </button>
+      }
+    >
+      <form onSubmit={onSubmit} className="grid gap-2" noValidate>
+        <label className="text-xs text-slate-600">
+          Customer name
+          <input
+            className={input}
+            value={draft.customer_name}
+            onChange={(e) => setDraft({ ...draft, customer_name: e.target.value })}
+            name="customer_name"
+          />
+          {fieldError('customer_name') && <span className="text-red-700">{fieldError('customer_name')}</span>}
+        </label>
+        <label className="text-xs text-slate-600">
+          Shipping address
+          <input
+            className={input}
+            value={draft.shipping_address}
+            onChange={(e) => setDraft({ ...draft, shipping_address: e.target.value })}
+            name="shipping_address"
+          />
+          {fieldError('shipping_address') && <span className="text-red-700">{fieldError('shipping_address')}</span>}
+        </label>
+        <div className="grid grid-cols-2 gap-2">
+          <label className="text-xs text-slate-600">
+            Order id (optional)
+            <input
+              className={input}
+              value={draft.order_id}
+              onChange={(e) => setDraft({ ...draft, order_id: e.target.value })}
+              placeholder="ORD-… generated"
+              name="order_id"
+            />
+          </label>
+          <label className="text-xs text-slate-600">
+            Total (optional)
+            <input
+              className={input}
+              value={draft.total_amount}
+              onChange={(e) => setDraft({ ...draft, total_amount: e.target.value })}
+              placeholder="computed"
+              name="total_amount"
+            />
+            {fieldError('total_amount') && <span className="text-red-700">{fieldError('total_amount')}</span>}
+          </label>
+        </div>
+        <div className="grid gap-1">
+          <span className="text-xs text-slate-600">Items</span>
+          {draft.items.map((item, i) => (
+            <div key={i} className="grid grid-cols-[2fr_1fr_1fr_auto] gap-1">
+              <input
+                className={input}
+                placeholder="product id"
+                value={item.product_id}
+                onChange={(e) => setItem(i, { product_id: e.target.value })}
+                aria-label={`item ${i + 1} product`}
+              />
+              <input
+                className={input}
+                placeholder="qty"
+                value={item.quantity}
+                onChange={(e) => setItem(i, { quantity: e.target.value })}
+                aria-label={`item ${i + 1} quantity`}
+              />
+              <input
+                className={input}
+                placeholder="price"
+                value={item.price}
+                onChange={(e) => setItem(i, { price: e.target.value })}
+                aria-label={`item ${i + 1} price`}
+              />
+              <button
+                type="button"
+                className="px-2 text-slate-400 hover:text-red-700"
+                onClick={() => setDraft({ ...draft, items: draft.items.filter((_, j) => j !== i) })}
+                aria-label={`remove item ${i + 1}`}
+              >
+                ×
+              </button>
+              {errors
+                .filter((e) => e.field.startsWith(`items.${i}.`))
+                .map((e) => (
+                  <span key={e.field} className="col-span-4 text-xs text-red-700">
+                    {e.field.split('.').at(-1)}: {e.message}
+                  </span>
+                ))}
+            </div>
+          ))}
+          {fieldError('items') && <span className="text-xs text-red-700">{fieldError('items')}</span>}
+          <button
+            type="button"
+            className="justify-self-start text-xs text-blue-700 hover:underline"
+            onClick={() =>
+              setDraft({ ...draft, items: [...draft.items, { product_id: '', quantity: '1', price: '' }] })
+            }
+          >
+            + item
+          </button>
+        </div>
+        <button
+          type="submit"
+          disabled={submit.isPending}
+          className="mt-1 rounded bg-blue-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-blue-700 disabled:opacity-50"
+          data-testid="submit-order"
+        >
+          {submit.isPending ? 'Sending…' : 'Submit order'}
+        </button>
+      </form>
+      {submit.error && <p className="mt-2 text-sm text-red-700">{submit.error.message}</p>}
+      {result && (
+        <dl
+          className="mt-3 grid grid-cols-[auto_1fr] gap-x-3 gap-y-1 rounded bg-slate-50 p-2 text-xs"
+          data-testid="order-result"
+        >
+          <dt className="text-slate-500">Status</dt>
+          <dd className={result.status === 200 ? 'text-emerald-700' : 'text-red-700'} data-testid="order-status">
+            {result.status}
+          </dd>
+          <dt className="text-slate-500">Latency</dt>
+          <dd>{result.latencyMs} ms</dd>
+          <dt className="text-slate-500">Order id</dt>
+          <dd data-testid="order-id">{text(body?.order_id)}</dd>
+          <dt className="text-slate-500">Trace id</dt>
+          <dd className="font-mono" data-testid="trace-id">
+            {text(body?.trace_id)}
+          </dd>
+          {result.status !== 200 && (
+            <>
+              <dt className="text-slate-500">Error</dt>
+              <dd>{text(body?.error ?? result.body)}</dd>
+            </>
+          )}
+        </dl>
+      )}
+    </Card>
+  );
+}
