@@ -15,6 +15,34 @@ const snap = (page: Page, name: string) => page.screenshot({ path: path.join(sho
 
 let page: Page;
 
+interface ChartPoint {
+  t: number;
+  requests: number;
+  faults: number;
+}
+
+/** The same data the Order API charts draw (the console's signals API, as the page fetches it). */
+async function orderChart(
+  from: number,
+  to = Date.now(),
+): Promise<{ points: ChartPoint[]; markers: { kind: string; t: number }[] }> {
+  const params = new URLSearchParams({
+    service: 'ts-order-api',
+    operation: 'POST /api/orders',
+    from: String(from),
+    to: String(to),
+  });
+  const response = await page.request.get(`${process.env.CONSOLE_URL}/api/signals/chart?${params.toString()}`);
+  expect(response.ok()).toBe(true);
+  return (await response.json()) as { points: ChartPoint[]; markers: { kind: string; t: number }[] };
+}
+
+async function sloStatus(name: string): Promise<string | null> {
+  return page.getByTestId(`slo-${name}`).getAttribute('data-status');
+}
+
+const marks: { verified?: number; restored?: number } = {};
+
 test.beforeAll(async ({ browser }) => {
   page = await browser.newPage();
   await page.goto(process.env.CONSOLE_URL ?? '');
@@ -66,6 +94,13 @@ async function runRunbook(action: 'inject' | 'restore', name: string): Promise<v
   await snap(page, `${name}-verified`);
 }
 
+test('create the demo SLOs', async () => {
+  await page.getByTestId('create-slos').click();
+  await expect(page.getByTestId('slo-ts-orders-availability')).not.toHaveAttribute('data-status', 'UNKNOWN');
+  await expect(page.getByTestId('slo-ts-orders-p99-latency')).not.toHaveAttribute('data-status', 'UNKNOWN');
+  expect(await sloStatus('ts-orders-availability')).not.toBe('BREACHED');
+});
+
 test('submit an order and see it in recent orders', async () => {
   await page.getByTestId('fill-sample').click();
   await page.getByTestId('submit-order').click();
@@ -98,25 +133,84 @@ test('inject the fault, see every step complete, and a burst shows 5xx and laten
   await expect(page.getByTestId('fault-state')).toHaveAttribute('data-active', 'true');
   await expect(page.getByTestId('auto-restore')).toContainText('Auto-restore in');
   await expect(page.getByTestId('drift-warning')).toHaveCount(0);
+  marks.verified = Date.now();
   const { fiveHundreds, summary } = await runBurst({ rate: 10, seconds: 5, maxInFlight: 200 }, '4-burst-under-fault');
   const p99 = Number(/p99 ([\d.]+) ms/.exec(summary)?.[1]);
   expect(fiveHundreds > 0 || p99 > 2000).toBe(true);
   expect(fiveHundreds).toBeGreaterThan(0);
+
+  // The Order API's Fault series rises inside the fault window, and the runbook's markers are on it.
+  await expect
+    .poll(
+      async () =>
+        (await orderChart(marks.verified! - 60_000)).points
+          .filter((p) => p.t >= marks.verified! - 5000)
+          .reduce((n, p) => n + p.faults, 0),
+      { timeout: 30_000 },
+    )
+    .toBeGreaterThan(0);
+  const chart = await orderChart(marks.verified - 5 * 60_000);
+  expect(chart.markers.map((m) => m.kind)).toEqual(
+    expect.arrayContaining(['inject-requested', 'rollout-complete', 'verified', 'burst-start']),
+  );
+  const panel = page.getByTestId('signals-panel');
+  await page.getByTestId('range-5m').click();
+  await expect(panel.getByTestId('chart-fault-rate').locator('.chart-marker[data-marker="fault on"]')).toBeVisible({
+    timeout: 20_000,
+  });
+  await expect(panel.getByTestId('chart-latency').locator('.chart-marker[data-marker="inject"]')).toBeVisible();
+  await expect(panel.getByTestId('chart-fault-rate').locator('.recharts-line-curve').first()).toBeVisible();
+  await expect(page.getByTestId('node-ts-delivery-api')).not.toHaveAttribute('data-health', 'green', {
+    timeout: 20_000,
+  });
+  await panel.scrollIntoViewIfNeeded();
+  await snap(page, '4-signals-under-fault');
 });
 
 test('restore, and a burst is clean again', async () => {
   await runRunbook('restore', '5-restore');
   await expect(page.getByTestId('fault-state')).toHaveAttribute('data-active', 'false');
   await expect(page.getByTestId('auto-restore')).toHaveCount(0);
+  marks.restored = Date.now();
   const { fiveHundreds, summary } = await runBurst({ rate: 20, seconds: 10 }, '6-burst-after-restore');
   expect(fiveHundreds).toBe(0);
   expect(summary).toContain('0 timeouts, 0 failed, 0 dropped');
   await expect(page.getByTestId('activity-log')).toContainText('fault.restore succeeded');
+
+  // After Restore the Fault series falls back to zero while requests keep flowing.
+  await expect
+    .poll(async () => (await orderChart(marks.restored!)).points.reduce((n, p) => n + p.requests, 0), {
+      timeout: 30_000,
+    })
+    .toBeGreaterThan(150);
+  const after = await orderChart(marks.restored);
+  expect(after.points.reduce((n, p) => n + p.faults, 0)).toBe(0);
+  expect((await orderChart(marks.verified! - 60_000)).markers.map((m) => m.kind)).toEqual(
+    expect.arrayContaining(['restore-requested', 'restored']),
+  );
+
+  // The availability SLO is breached once the minute of faults has completed (per-minute periods).
+  await expect
+    .poll(() => sloStatus('ts-orders-availability'), { timeout: 120_000, intervals: [5000] })
+    .toBe('BREACHED');
+  await page.getByTestId('slo-card').scrollIntoViewIfNeeded();
+  await snap(page, '6-slo-breached');
+});
+
+test('the service page lists operations and dependencies, and a trace opens as a waterfall', async () => {
+  await page.goto(`${process.env.CONSOLE_URL}/services/ts-delivery-api`);
+  await expect(page.getByTestId('operations-table')).toContainText('POST /api/delivery');
+  await expect(page.getByTestId('dependencies-table')).toContainText('mysql');
+  await page.getByTestId('operation-POST /api/delivery').click();
+  await expect(page.getByTestId('traces')).toContainText('of POST /api/delivery');
+  await page.getByTestId('trace-row').first().locator('button').click();
+  await expect(page.getByTestId('waterfall')).toContainText('POST /api/delivery');
+  await snap(page, '7-service-page');
 });
 
 test('settings show what the console points at', async () => {
   await page.goto(`${process.env.CONSOLE_URL}/settings`);
   await expect(page.getByTestId('settings')).toContainText('local:ts');
   await expect(page.getByTestId('settings')).toContainText('SSM, CloudWatch, Application Signals');
-  await snap(page, '7-settings');
+  await snap(page, '8-settings');
 });

@@ -15,6 +15,10 @@ import { Parameters } from '../console/src/server/parameters';
 import { Runbook } from '../console/src/server/runbook/runbook';
 import { RunStore } from '../console/src/server/runbook/store';
 import { systemClock } from '../console/src/server/runbook/types';
+import { Signals } from '../console/src/server/signals';
+import { BurstManager } from '../console/src/server/bursts/manager';
+import type { OrderApi } from '../console/src/server/order-api';
+import { startLoad } from '@demo/load';
 
 /**
  * The console's runbook, wired exactly as context.ts wires it (SSM through the AWS SDK, the
@@ -27,6 +31,7 @@ let cloud: LocalCloud;
 let clients: Clients;
 let runbook: Runbook;
 let kube: Kube;
+let signals: Signals;
 
 beforeAll(async () => {
   dataDir = await mkdtemp(path.join(os.tmpdir(), 'console-runbook-'));
@@ -50,11 +55,35 @@ beforeAll(async () => {
     environment: 'local:ts',
     awsEndpoint: cloud.endpoints.awsUrl,
     kubeconfig: cloud.endpoints.kubeconfig,
+    tracesUrl: cloud.endpoints.otlpUrl,
+    basePeriodSeconds: 5,
+    publishLagSeconds: 2,
     sources: {},
   });
   kube = new Kube(clients, 'default');
   const parameters = new Parameters(clients, names);
   const db = openDatabase(':memory:');
+  const audit = new AuditLog(db);
+  const runs = new RunStore(db);
+  signals = new Signals(
+    clients,
+    {
+      kind: 'local',
+      prefix: 'ts',
+      region: 'us-east-1',
+      namespace: 'default',
+      environment: 'local:ts',
+      basePeriodSeconds: 5,
+      publishLagSeconds: 2,
+      sources: {},
+    },
+    names,
+    {
+      runs,
+      audit,
+      bursts: new BurstManager(db, audit, {} as OrderApi, { maxRate: 1, maxDurationSeconds: 1, maxInFlight: 1 }),
+    },
+  );
   runbook = new Runbook(
     {
       readParams: async () => (await parameters.read()).params,
@@ -63,8 +92,8 @@ beforeAll(async () => {
       rollout: async () => kube.rollout(names.deliveryApi),
       configs: () => kube.deliveryConfigs(names.deliveryApi),
     },
-    new RunStore(db),
-    new AuditLog(db),
+    runs,
+    audit,
     systemClock,
     {
       names,
@@ -85,10 +114,33 @@ afterAll(async () => {
 
 describe('the runbook against local-cloud', () => {
   it('injects: writes SSM, rolls the Delivery API, and verifies every replica; then restores', async () => {
+    // Steady orders throughout, as the traffic generator gives a presenter.
+    const load = startLoad({ url: cloud.endpoints.orderApiUrl, rate: 20, maxInFlight: 200, requestTimeoutMs: 60_000 });
+    await new Promise((resolve) => setTimeout(resolve, 2000));
     const before = Date.now();
     await runbook.start('inject', { requestedBy: 'test', faultDelaySeconds: 2 });
     await runbook.idle();
-    const injectMs = Date.now() - before;
+    const verifiedAt = Date.now();
+    const injectMs = verifiedAt - before;
+    // How long until the console's charts show the first Fault: the Delivery API answers 503 after
+    // its acquire timeout; the Order API's 502 comes only after its retries.
+    const firstFault: Record<string, number | undefined> = {};
+    const charts = {
+      delivery: { service: names.deliveryApi, operation: 'POST /api/delivery' },
+      order: { service: names.orderApi, operation: 'POST /api/orders' },
+    };
+    while ((firstFault.delivery === undefined || firstFault.order === undefined) && Date.now() - verifiedAt < 60_000) {
+      for (const [name, chart] of Object.entries(charts)) {
+        if (firstFault[name] !== undefined) continue;
+        const view = await signals.chart({ ...chart, from: verifiedAt - 60_000, to: Date.now() });
+        if (view.points.some((p) => p.t >= before - 5000 && p.faults > 0)) firstFault[name] = Date.now() - verifiedAt;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    // Stopping waits for in-flight orders (slow under the fault); let it run beside the restore.
+    const stopped = load.stop();
+    expect(firstFault.delivery).toBeDefined();
+    expect(firstFault.order).toBeDefined();
     const [inject] = runbook.state().history;
     expect(inject?.status, inject?.error).toBe('succeeded');
     expect(inject?.previous).toEqual(POOL_PARAM_DEFAULTS);
@@ -110,8 +162,10 @@ describe('the runbook against local-cloud', () => {
     expect(runbook.state().history[0]?.status).toBe('succeeded');
     for (const { config } of await kube.deliveryConfigs(names.deliveryApi))
       expect(config.effective).toMatchObject({ pool_size: 10, max_overflow: 20, fault_injection: false });
+    await stopped;
     console.log(
-      `[measured] console runbook on local-cloud: inject -> verified ${injectMs} ms, restore -> verified ${restoreMs} ms`,
+      `[measured] console runbook on local-cloud: inject -> verified ${injectMs} ms, restore -> verified ${restoreMs} ms; ` +
+        `first Fault on the chart after verified: Delivery API ${firstFault.delivery} ms, Order API ${firstFault.order} ms (20 orders/s, 5 s acquire timeout, 3 retries)`,
     );
   }, 120_000);
 });

@@ -8,6 +8,9 @@ import { FaultCard } from '../src/ui/fault/FaultCard';
 import { Header } from '../src/ui/Header';
 import { OrderCard } from '../src/ui/orders/OrderCard';
 import { RecentOrders } from '../src/ui/orders/RecentOrders';
+import { ServiceMap } from '../src/ui/signals/ServiceMap';
+import { SignalsPanel } from '../src/ui/signals/SignalsPanel';
+import { SloCard } from '../src/ui/signals/SloCard';
 import { StatusStrip } from '../src/ui/status/StatusStrip';
 
 export const dynamic = 'force-dynamic';
@@ -36,9 +39,14 @@ export default async function Cockpit() {
           </div>
           <div className="grid content-start gap-4">
             <OrderCard />
-            <RecentOrders />
-            <ActivityLog />
+            <SloCard />
           </div>
+        </div>
+        <SignalsPanel />
+        <ServiceMap />
+        <div className="grid gap-4 lg:grid-cols-2">
+          <RecentOrders />
+          <ActivityLog />
         </div>
       </main>
     </>

@@ -48,6 +48,7 @@ export async function startConsole(
       AWS_REGION: endpoints.region,
       AWS_ENDPOINT_URL: endpoints.awsUrl,
       KUBECONFIG: endpoints.kubeconfig,
+      OTEL_EXPORTER_OTLP_ENDPOINT: endpoints.otlpUrl,
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       AWS_EC2_METADATA_DISABLED: 'true',
     },

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { appNames, DATABASE_NAME, formatPoolParams, POOL_PARAM_DEFAULTS, type PoolParamKey } from '@demo/contracts';
 import type { Logger } from 'pino';
 import { applicationSignalsService } from './aws/application-signals/provider';
+import { SloStore } from './aws/application-signals/slos';
 import { cloudWatchService } from './aws/cloudwatch/provider';
 import { startAwsEndpoint, type AwsEndpoint } from './aws/endpoint';
 import { ssmService } from './aws/ssm/provider';
@@ -157,7 +158,12 @@ export async function startLocalCloud(config: LocalCloudConfig, logger: Logger):
       host: config.host,
       port: config.ports.aws,
       jsonServices: [ssmService(parameters, config.region), cloudWatchService(pipeline.metrics)],
-      restServices: [applicationSignalsService(pipeline.metrics)],
+      restServices: [
+        applicationSignalsService(pipeline.metrics, {
+          store: new SloStore(path.join(config.dataDir, 'slos.json')),
+          region: config.region,
+        }),
+      ],
       logger,
     });
     cleanups.push(() => aws.close());

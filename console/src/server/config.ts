@@ -21,6 +21,8 @@ const EnvSchema = z.object({
   AWS_REGION: z.string().min(1).optional(),
   AWS_ENDPOINT_URL: z.url().optional(),
   KUBECONFIG: z.string().min(1).optional(),
+  /** local target: local-cloud's OTLP receiver, which also serves recent traces. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
   EKS_CLUSTER_NAME: z.string().min(1).optional(),
   K8S_NAMESPACE: z.string().min(1).default('default'),
   /** Caps on what a burst may ask for. */
@@ -50,6 +52,7 @@ export interface ConsoleConfig {
     region?: string;
     awsEndpoint?: string;
     kubeconfig?: string;
+    tracesUrl?: string;
     clusterName?: string;
     namespace: string;
     home?: string;
@@ -88,6 +91,7 @@ export function loadConsoleConfig(
       ...(e.AWS_REGION ? { region: e.AWS_REGION } : {}),
       ...(e.AWS_ENDPOINT_URL ? { awsEndpoint: e.AWS_ENDPOINT_URL } : {}),
       ...(e.KUBECONFIG ? { kubeconfig: e.KUBECONFIG } : {}),
+      ...(e.OTEL_EXPORTER_OTLP_ENDPOINT ? { tracesUrl: e.OTEL_EXPORTER_OTLP_ENDPOINT } : {}),
       ...(e.EKS_CLUSTER_NAME ? { clusterName: e.EKS_CLUSTER_NAME } : {}),
       namespace: e.K8S_NAMESPACE,
       ...(e.HOME ? { home: e.HOME } : {}),

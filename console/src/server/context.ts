@@ -12,6 +12,7 @@ import { Parameters } from './parameters';
 import { Runbook } from './runbook/runbook';
 import { RunStore } from './runbook/store';
 import { systemClock } from './runbook/types';
+import { Signals } from './signals';
 import { resolveTarget, type Target } from './target';
 
 export interface ConsoleContext {
@@ -26,6 +27,7 @@ export interface ConsoleContext {
   audit: AuditLog;
   runbook: Runbook;
   bursts: BurstManager;
+  signals: Signals;
   startedAt: Date;
 }
 
@@ -39,6 +41,7 @@ function build(): ConsoleContext {
   const parameters = new Parameters(clients, names);
   const db = openDatabase(path.join(config.dataDir, 'console.db'));
   const audit = new AuditLog(db);
+  const runs = new RunStore(db);
   const runbook = new Runbook(
     {
       readParams: async () => (await parameters.read()).params,
@@ -50,7 +53,7 @@ function build(): ConsoleContext {
       },
       configs: () => kube.deliveryConfigs(names.deliveryApi),
     },
-    new RunStore(db),
+    runs,
     audit,
     systemClock,
     {
@@ -62,6 +65,8 @@ function build(): ConsoleContext {
       pollMs: 250,
     },
   );
+  const bursts = new BurstManager(db, audit, orderApi, config.caps);
+  const signals = new Signals(clients, target, names, { runs, bursts, audit });
   return {
     config,
     target,
@@ -73,7 +78,8 @@ function build(): ConsoleContext {
     db,
     audit,
     runbook,
-    bursts: new BurstManager(db, audit, orderApi, config.caps),
+    bursts,
+    signals,
     startedAt: new Date(),
   };
 }

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { BurstConflictError } from './bursts/manager';
 import { getConsole, type ConsoleContext } from './context';
 import { RunConflictError } from './runbook/types';
+import { NotFoundError } from './signals';
 import { TargetError } from './target';
 
 export const TOKEN_COOKIE = 'console_operator';
@@ -91,6 +92,7 @@ export function route<P = Record<string, never>>(handler: Handler<P>) {
       if (error instanceof RunConflictError) return problem(409, error.message, { running: error.running });
       if (error instanceof BurstConflictError) return problem(409, error.message, { running: error.running.id });
       if (error instanceof TargetError) return problem(503, error.message);
+      if (error instanceof NotFoundError) return problem(404, error.message);
       const message = error instanceof Error ? error.message : String(error);
       console.error(`[console] ${request.method} ${new URL(request.url).pathname} failed:`, error);
       return problem(502, `The console could not complete this: ${message}`);

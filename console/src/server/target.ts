@@ -18,6 +18,12 @@ export interface Target {
   /** Kubeconfig file; undefined means the usual places (KUBECONFIG, ~/.kube/config). */
   kubeconfig?: string;
   clusterName?: string;
+  /** local-cloud's trace API (its OTLP receiver); traces on AWS are in X-Ray. */
+  tracesUrl?: string;
+  /** Finest metric period: 5 s on local-cloud, 60 s for Application Signals on AWS. */
+  basePeriodSeconds: number;
+  /** How long after the fact a datapoint can be read (charts shade it as not yet published). */
+  publishLagSeconds: number;
   /** Where each fact came from, for the settings page. */
   sources: Record<string, string>;
 }
@@ -59,8 +65,12 @@ export function resolveTarget(config: ConsoleConfig): Target {
     const kubeconfig = config.env.kubeconfig ?? file.KUBECONFIG;
     if (!awsEndpoint || !kubeconfig) throw new TargetError(`${source} names no AWS_ENDPOINT_URL or KUBECONFIG.`);
     const prefix = config.env.prefix ?? file.APP_PREFIX ?? DEFAULT_APP_PREFIX;
+    const tracesUrl = config.env.tracesUrl ?? file.OTEL_EXPORTER_OTLP_ENDPOINT;
     return {
       kind: 'local',
+      ...(tracesUrl ? { tracesUrl } : {}),
+      basePeriodSeconds: 5,
+      publishLagSeconds: 2,
       prefix,
       region: config.env.region ?? file.AWS_REGION ?? 'us-east-1',
       namespace: config.env.namespace,
@@ -90,6 +100,9 @@ export function resolveTarget(config: ConsoleConfig): Target {
   const namespace = state?.namespace ?? config.env.namespace;
   return {
     kind: 'aws',
+    basePeriodSeconds: 60,
+    // Application Signals metrics travel through EMF logs; a few minutes of lag is normal.
+    publishLagSeconds: 180,
     prefix,
     region,
     namespace,

@@ -2,6 +2,7 @@ import { queryOptions } from '@tanstack/react-query';
 import type { RecentOrdersResponse } from '@demo/contracts';
 import type { BurstRecord } from '../shared/bursts';
 import type { FaultView } from '../shared/fault';
+import type { ChartView, Discovery, ServiceMap, SloRow } from '../shared/signals';
 import type { AuditEntry, StatusView, TargetView } from '../shared/status';
 
 /** A problem the console's API answered with: `{error, status_code, details?}`. */
@@ -75,5 +76,65 @@ export function faultQuery(delaySeconds: number) {
     queryFn: () => getJson<FaultView>(`/api/fault?delay=${delaySeconds}`),
     // Poll fast only while a run is in progress; the runbook lives on the server either way.
     refetchInterval: (query) => (query.state.data?.running ? 500 : 5000),
+  });
+}
+
+export interface WindowChoice {
+  from: number;
+  to: number;
+}
+
+export function discoveryQuery() {
+  return queryOptions({
+    queryKey: ['signals', 'discovery'],
+    queryFn: () => getJson<Discovery>('/api/signals/discovery'),
+    refetchInterval: 30_000,
+  });
+}
+
+/**
+ * A chart's data. `window` is called at each fetch, so a relative range ("last 15 min") moves with
+ * time; auto-refresh is no faster than the data can change (once per metric period: 5 s local,
+ * 60 s on AWS), and off for a fixed custom window.
+ */
+export function chartQuery(
+  service: string,
+  operation: string,
+  range: { key: string; live: boolean; window: () => WindowChoice },
+) {
+  return queryOptions({
+    queryKey: ['signals', 'chart', service, operation, range.key],
+    queryFn: () => {
+      const window = range.window();
+      const params = new URLSearchParams({ service, from: String(window.from), to: String(window.to) });
+      if (operation) params.set('operation', operation);
+      return getJson<ChartView>(`/api/signals/chart?${params.toString()}`);
+    },
+    refetchInterval: (query) =>
+      range.live ? Math.max(5000, (query.state.data?.window.periodSeconds ?? 5) * 1000) : false,
+    enabled: Boolean(service),
+  });
+}
+
+export function mapQuery() {
+  return queryOptions({
+    queryKey: ['signals', 'map'],
+    queryFn: () => getJson<ServiceMap>('/api/signals/map'),
+    refetchInterval: (query) => (query.state.data?.refreshSeconds ?? 10) * 1000,
+  });
+}
+
+export const slosQuery = queryOptions({
+  queryKey: ['slos'],
+  queryFn: () => getJson<{ slos: SloRow[] }>('/api/slos'),
+  refetchInterval: 15_000,
+});
+
+export function burstQuery(id: string | undefined, running: boolean) {
+  return queryOptions({
+    queryKey: ['burst', id],
+    queryFn: () => getJson<BurstRecord>(`/api/bursts/${id}`),
+    enabled: Boolean(id),
+    refetchInterval: running ? 5000 : false,
   });
 }

@@ -247,4 +247,19 @@ describe('span -> Application Signals metrics', () => {
     });
     expect(p.traces.search({ service: 'ts-delivery-api', limit: 5 })).toEqual([]);
   });
+
+  it('finds a trace by an operation served deeper in it, not only at its root', () => {
+    const p = pipeline();
+    const { server, client } = orderTrace();
+    const delivery = span({
+      service: 'ts-delivery-api',
+      kind: SpanKind.SERVER,
+      parentSpanId: client.spanId,
+      attributes: { 'http.request.method': 'POST', 'http.route': '/api/delivery', 'http.response.status_code': 200 },
+    });
+    p.ingest([server, client, delivery]);
+    expect(p.traces.search({ service: 'ts-delivery-api', operation: 'POST /api/delivery', limit: 5 })).toHaveLength(1);
+    expect(p.traces.search({ service: 'ts-delivery-api', operation: 'POST /api/orders', limit: 5 })).toHaveLength(0);
+    expect(p.traces.search({ operation: 'POST /api/delivery', limit: 5 })).toHaveLength(1);
+  });
 });

@@ -17,6 +17,8 @@ export interface TraceSummary {
 interface StoredTrace {
   spans: Map<string, Span>;
   summary?: TraceSummary;
+  /** `service operation` of every server span: a trace matches a service's operation anywhere in it. */
+  serverOperations?: Set<string>;
   touchedAt: number;
 }
 
@@ -52,6 +54,7 @@ export class TraceStore {
     }
     trace.spans.set(span.spanId, span);
     trace.summary = undefined;
+    trace.serverOperations = undefined;
     trace.touchedAt = Date.now();
     this.traces.set(span.traceId, trace);
   }
@@ -69,7 +72,10 @@ export class TraceStore {
     return this.traces.size;
   }
 
-  /** Newest first; filters by the root server span's service and operation and by time. */
+  /**
+   * Newest first. `service` matches traces that service took part in; `operation` (with a service)
+   * matches traces where that service served that operation, at the root or deeper.
+   */
   search(filter: {
     service?: string;
     operation?: string;
@@ -82,7 +88,17 @@ export class TraceStore {
       const summary = (trace.summary ??= this.summarise(traceId, trace));
       if (!summary) continue;
       if (filter.service && summary.service !== filter.service && !summary.services.includes(filter.service)) continue;
-      if (filter.operation && summary.operation !== filter.operation) continue;
+      if (filter.operation) {
+        trace.serverOperations ??= new Set(
+          [...trace.spans.values()]
+            .filter((span) => span.kind === SpanKind.SERVER)
+            .map((span) => `${span.service} ${this.describe(span).operation}`),
+        );
+        const wanted = filter.service
+          ? [`${filter.service} ${filter.operation}`]
+          : [...trace.serverOperations].filter((o) => o.endsWith(` ${filter.operation}`));
+        if (!wanted.some((o) => trace.serverOperations?.has(o))) continue;
+      }
       if (filter.fromMs !== undefined && summary.startMs < filter.fromMs) continue;
       if (filter.toMs !== undefined && summary.startMs > filter.toMs) continue;
       results.push(summary);

@@ -9,6 +9,8 @@ export interface ProcessSpec {
   env: Record<string, string>;
   /** Polled on the replica's port; without one the replica is ready once it runs (as in Kubernetes). */
   readinessPath?: string;
+  /** The probe's period once ready (the container's readinessProbe.periodSeconds). */
+  readinessPeriodMs?: number;
 }
 
 export type ContainerState =
@@ -22,7 +24,6 @@ export interface ReplicaOptions {
   port: number;
   spec: ProcessSpec;
   terminationGraceMs: number;
-  probePeriodMs?: number;
   onChange: () => void;
   onSpawn?: (pid: number, argv: string[]) => void;
   onExit?: (pid: number) => void;
@@ -177,7 +178,7 @@ export class Replica {
       this.setReady(false);
     }
     // Start-up is polled fast so a rollout moves on as soon as a replica answers.
-    this.scheduleProbe(this.ready ? (this.options.probePeriodMs ?? 1000) : 100);
+    this.scheduleProbe(this.ready ? (this.options.spec.readinessPeriodMs ?? 10_000) : 100);
   }
 }
 

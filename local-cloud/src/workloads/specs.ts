@@ -71,7 +71,7 @@ function deployment(
 }
 
 function probe(path: string) {
-  return { httpGet: { path, port: 'http' }, periodSeconds: 1, timeoutSeconds: 1, failureThreshold: 3 };
+  return { httpGet: { path, port: 'http' }, periodSeconds: 2, timeoutSeconds: 1, failureThreshold: 3 };
 }
 
 export function workloadObjects(e: WorkloadEndpoints) {
@@ -174,11 +174,13 @@ export function processFor(container: V1Container, hostEnv: Record<string, strin
     (container.env ?? []).flatMap((v) => (v.value === undefined ? [] : [[v.name, v.value]])),
   );
   const readiness = container.readinessProbe?.httpGet?.path;
+  const period = container.readinessProbe?.periodSeconds;
   return {
     command: command === 'node' ? process.execPath : command,
     args,
     cwd: container.workingDir ?? process.cwd(),
     env: { ...hostEnv, ...envFromContainer },
     ...(readiness ? { readinessPath: readiness } : {}),
+    ...(period ? { readinessPeriodMs: period * 1000 } : {}),
   };
 }

@@ -3,6 +3,8 @@
  * ListServiceOperations, ListServiceDependencies. Everything is derived from the metric series
  * local-cloud holds, so a service "exists" in a window when it has datapoints in it.
  *
+ * SLOs are in slos.ts.
+ *
  * LIMITATIONS: times are rounded to whole hours like the real API, but "seen in the window" uses a
  * series' first and last datapoint; no linked accounts, no service groups, no log group
  * references, no ListServiceDependents / ListServiceStates / StartDiscovery.
@@ -18,6 +20,7 @@ import type {
 import { AwsError, validationError } from '../errors';
 import { wireTimeToSeconds } from '../json-protocol';
 import type { RestRequest, RestService } from '../rest-protocol';
+import { sloRoutes, type SloStore } from './slos';
 import {
   METRIC_NAMES,
   NAMESPACE,
@@ -100,7 +103,10 @@ function keyAttributesOf(body: unknown): KeyAttributes {
   return { Type: attributes.Type, Name: attributes.Name, Environment: attributes.Environment };
 }
 
-export function applicationSignalsService(metrics: MetricStore): RestService {
+export function applicationSignalsService(
+  metrics: MetricStore,
+  slos?: { store: SloStore; region: string },
+): RestService {
   const latencySeries = (window: Window): SeriesInfo[] =>
     metrics.list(window.startSecond, window.endSecond).filter((series) => series.metricName === 'Latency');
 
@@ -138,6 +144,7 @@ export function applicationSignalsService(metrics: MetricStore): RestService {
   return {
     name: 'application-signals',
     routes: [
+      ...(slos ? sloRoutes(slos.store, metrics, slos.region) : []),
       {
         method: 'GET',
         path: '/services',

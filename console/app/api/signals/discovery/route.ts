@@ -1,0 +1,6 @@
+import { route } from '../../../../src/server/http';
+
+export const dynamic = 'force-dynamic';
+
+// GET /api/signals/discovery - the services Application Signals knows in this environment, with their operations
+export const GET = route(async ({ app }) => Response.json(await app.signals.overview()));

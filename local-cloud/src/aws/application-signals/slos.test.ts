@@ -1,0 +1,205 @@
+import {
+  ApplicationSignalsClient,
+  BatchGetServiceLevelObjectiveBudgetReportCommand,
+  ConflictException,
+  CreateServiceLevelObjectiveCommand,
+  DeleteServiceLevelObjectiveCommand,
+  GetServiceLevelObjectiveCommand,
+  ListServiceLevelObjectivesCommand,
+  ResourceNotFoundException,
+  ValidationException,
+  type CreateServiceLevelObjectiveInput,
+} from '@aws-sdk/client-application-signals';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MetricStore } from '../../telemetry/metric-store';
+import { startAwsEndpoint, type AwsEndpoint } from '../endpoint';
+import { applicationSignalsService } from './provider';
+import { SloStore } from './slos';
+
+/** local-cloud's SLO calls, driven by the real @aws-sdk/client-application-signals. */
+const ENV = 'local:ts';
+const key = { Type: 'Service', Name: 'ts-order-api', Environment: ENV };
+const dims = { Environment: ENV, Service: 'ts-order-api', Operation: 'POST /api/orders' };
+const MINUTE = 60_000;
+const now = Math.floor(Date.now() / MINUTE) * MINUTE;
+let metrics: MetricStore;
+let endpoint: AwsEndpoint;
+let client: ApplicationSignalsClient;
+
+/** One minute of requests at `minutesAgo` (a completed period): `faults` of `count`, each `latency` ms. */
+function minute(minutesAgo: number, count: number, faults: number, latency: number) {
+  for (let i = 0; i < count; i++) {
+    const at = now - minutesAgo * MINUTE + i * (MINUTE / count);
+    metrics.record('Latency', dims, latency, at);
+    metrics.record('Fault', dims, i < faults ? 1 : 0, at);
+  }
+}
+
+const availability = (name: string): CreateServiceLevelObjectiveInput => ({
+  Name: name,
+  SliConfig: {
+    SliMetricConfig: {
+      KeyAttributes: key,
+      OperationName: 'POST /api/orders',
+      MetricType: 'AVAILABILITY',
+      PeriodSeconds: 60,
+    },
+    MetricThreshold: 99,
+    ComparisonOperator: 'GreaterThanOrEqualTo',
+  },
+  Goal: {
+    Interval: { RollingInterval: { DurationUnit: 'HOUR', Duration: 1 } },
+    AttainmentGoal: 99,
+    WarningThreshold: 50,
+  },
+});
+
+const latency = (name: string): CreateServiceLevelObjectiveInput => ({
+  Name: name,
+  SliConfig: {
+    SliMetricConfig: {
+      KeyAttributes: key,
+      OperationName: 'POST /api/orders',
+      MetricType: 'LATENCY',
+      Statistic: 'p99',
+      PeriodSeconds: 60,
+    },
+    MetricThreshold: 2000,
+    ComparisonOperator: 'LessThanOrEqualTo',
+  },
+  Goal: { Interval: { RollingInterval: { DurationUnit: 'HOUR', Duration: 1 } }, AttainmentGoal: 99 },
+});
+
+beforeAll(async () => {
+  metrics = new MetricStore({ retentionSeconds: 3 * 3600, maxSeries: 100 });
+  endpoint = await startAwsEndpoint({
+    host: '127.0.0.1',
+    port: 0,
+    jsonServices: [],
+    restServices: [applicationSignalsService(metrics, { store: new SloStore(), region: 'us-east-1' })],
+    logger: pino({ level: 'silent' }),
+  });
+  client = new ApplicationSignalsClient({
+    endpoint: endpoint.url,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+  });
+});
+afterAll(async () => {
+  client.destroy();
+  await endpoint.close();
+});
+
+describe('CreateServiceLevelObjective / Get / List / Delete', () => {
+  it('creates a period-based availability SLO in the documented shape', async () => {
+    const { Slo } = await client.send(new CreateServiceLevelObjectiveCommand(availability('orders-availability')));
+    expect(Slo).toMatchObject({
+      Arn: 'arn:aws:application-signals:us-east-1:000000000000:slo/orders-availability',
+      Name: 'orders-availability',
+      EvaluationType: 'PeriodBased',
+      MetricSourceType: 'ServiceOperation',
+      Sli: {
+        MetricThreshold: 99,
+        ComparisonOperator: 'GreaterThanOrEqualTo',
+        SliMetric: { KeyAttributes: key, OperationName: 'POST /api/orders', MetricType: 'AVAILABILITY' },
+      },
+      Goal: {
+        AttainmentGoal: 99,
+        WarningThreshold: 50,
+        Interval: { RollingInterval: { DurationUnit: 'HOUR', Duration: 1 } },
+      },
+    });
+    expect(Slo?.CreatedTime).toBeInstanceOf(Date);
+    expect(Slo?.Sli?.SliMetric?.MetricDataQueries?.map((q) => q.Id)).toEqual(['faults', 'requests', 'availability']);
+  });
+
+  it('refuses a second SLO of the same name (409 ConflictException) and a bad name (ValidationException)', async () => {
+    await expect(
+      client.send(new CreateServiceLevelObjectiveCommand(availability('orders-availability'))),
+    ).rejects.toBeInstanceOf(ConflictException);
+    await expect(client.send(new CreateServiceLevelObjectiveCommand(availability('-bad-')))).rejects.toBeInstanceOf(
+      ValidationException,
+    );
+  });
+
+  it('gets by name or ARN and lists by service and operation', async () => {
+    await client.send(new CreateServiceLevelObjectiveCommand(latency('orders-latency')));
+    const byArn = await client.send(
+      new GetServiceLevelObjectiveCommand({
+        Id: 'arn:aws:application-signals:us-east-1:000000000000:slo/orders-latency',
+      }),
+    );
+    expect(byArn.Slo?.Name).toBe('orders-latency');
+    const listed = await client.send(
+      new ListServiceLevelObjectivesCommand({ KeyAttributes: key, OperationName: 'POST /api/orders' }),
+    );
+    expect(listed.SloSummaries?.map((s) => s.Name).sort()).toEqual(['orders-availability', 'orders-latency']);
+    const other = await client.send(
+      new ListServiceLevelObjectivesCommand({ KeyAttributes: { ...key, Name: 'ts-delivery-api' } }),
+    );
+    expect(other.SloSummaries).toEqual([]);
+    await expect(client.send(new GetServiceLevelObjectiveCommand({ Id: 'nope' }))).rejects.toBeInstanceOf(
+      ResourceNotFoundException,
+    );
+  });
+});
+
+describe('BatchGetServiceLevelObjectiveBudgetReport', () => {
+  const report = async () => {
+    const out = await client.send(
+      new BatchGetServiceLevelObjectiveBudgetReportCommand({
+        Timestamp: new Date(now),
+        SloIds: ['orders-availability', 'orders-latency', 'missing'],
+      }),
+    );
+    return { byName: new Map(out.Reports?.map((r) => [r.Name, r])), errors: out.Errors };
+  };
+
+  it('says INSUFFICIENT_DATA before any request, and names unknown SLOs in Errors', async () => {
+    const { byName, errors } = await report();
+    expect(byName.get('orders-availability')?.BudgetStatus).toBe('INSUFFICIENT_DATA');
+    expect(errors).toEqual([
+      {
+        Name: 'missing',
+        Arn: 'missing',
+        ErrorCode: 'ResourceNotFoundException',
+        ErrorMessage: 'SLO missing does not exist.',
+      },
+    ]);
+  });
+
+  it('is OK with full attainment when every period meets the goal', async () => {
+    for (let m = 10; m >= 2; m--) minute(m, 30, 0, 40);
+    const { byName } = await report();
+    expect(byName.get('orders-availability')).toMatchObject({
+      BudgetStatus: 'OK',
+      Attainment: 100,
+      TotalBudgetSeconds: 36,
+      BudgetSecondsRemaining: 36,
+      EvaluationType: 'PeriodBased',
+    });
+    expect(byName.get('orders-latency')).toMatchObject({ BudgetStatus: 'OK', Attainment: 100 });
+  });
+
+  it('a minute of faults breaches the availability SLO (60 s spent of a 36 s budget) but not the latency one', async () => {
+    minute(1, 30, 20, 40);
+    const { byName } = await report();
+    expect(byName.get('orders-availability')).toMatchObject({ BudgetStatus: 'BREACHED', BudgetSecondsRemaining: -24 });
+    expect(byName.get('orders-availability')?.Attainment).toBeCloseTo((59 / 60) * 100, 2);
+    expect(byName.get('orders-latency')).toMatchObject({ BudgetStatus: 'OK' });
+  });
+
+  it('a minute with p99 above 2 s breaches the latency SLO', async () => {
+    minute(5, 10, 0, 6000);
+    const { byName } = await report();
+    expect(byName.get('orders-latency')).toMatchObject({ BudgetStatus: 'BREACHED', BudgetSecondsRemaining: -24 });
+  });
+
+  it('deletes', async () => {
+    await client.send(new DeleteServiceLevelObjectiveCommand({ Id: 'orders-latency' }));
+    await expect(client.send(new GetServiceLevelObjectiveCommand({ Id: 'orders-latency' }))).rejects.toBeInstanceOf(
+      ResourceNotFoundException,
+    );
+  });
+});
