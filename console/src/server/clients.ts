@@ -3,7 +3,7 @@ import { ApplicationSignalsClient } from '@aws-sdk/client-application-signals';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import * as k8s from '@kubernetes/client-node';
-import type { Target } from './target';
+import { TargetError, type Target } from './target';
 
 /** The only place the console builds SDK and Kubernetes clients. */
 export interface Clients {
@@ -32,6 +32,14 @@ export function createClients(target: Target): Clients {
   const kubeConfig = new k8s.KubeConfig();
   if (target.kubeconfig) kubeConfig.loadFromFile(target.kubeconfig);
   else kubeConfig.loadFromDefault();
+  if (target.kubeContext) {
+    if (!kubeConfig.getContextObject(target.kubeContext)) {
+      throw new TargetError(
+        `The kubeconfig has no context ${target.kubeContext}: run aws eks update-kubeconfig --name ${target.clusterName} --region ${target.region} --alias ${target.kubeContext}`,
+      );
+    }
+    kubeConfig.setCurrentContext(target.kubeContext);
+  }
   const cluster = kubeConfig.getCurrentCluster();
   return {
     ssm: new SSMClient(aws),

@@ -17,6 +17,8 @@ export interface Target {
   awsEndpoint?: string;
   /** Kubeconfig file; undefined means the usual places (KUBECONFIG, ~/.kube/config). */
   kubeconfig?: string;
+  /** Kubeconfig context to use instead of the current one (the scripts' `<prefix>-appsignals`). */
+  kubeContext?: string;
   clusterName?: string;
   /** local-cloud's trace API (its OTLP receiver); traces on AWS are in X-Ray. */
   tracesUrl?: string;
@@ -45,7 +47,7 @@ export function parseEnvFile(text: string): Record<string, string> {
 const ClusterStateSchema = z.object({
   app_prefix: z.string().optional(),
   namespace: z.string().optional(),
-  cluster: z.object({ name: z.string(), region: z.string() }),
+  cluster: z.object({ name: z.string(), region: z.string(), kube_context: z.string().optional() }),
 });
 
 export function resolveTarget(config: ConsoleConfig): Target {
@@ -98,6 +100,9 @@ export function resolveTarget(config: ConsoleConfig): Target {
   }
   const prefix = config.env.prefix ?? state?.app_prefix ?? DEFAULT_APP_PREFIX;
   const namespace = state?.namespace ?? config.env.namespace;
+  // The state file's context pins its cluster, whatever kubectl's current context is; a cluster
+  // named in the environment uses the current context.
+  const kubeContext = config.env.clusterName ? undefined : state?.cluster.kube_context;
   return {
     kind: 'aws',
     basePeriodSeconds: 60,
@@ -108,11 +113,12 @@ export function resolveTarget(config: ConsoleConfig): Target {
     namespace,
     environment: `eks:${clusterName}/${namespace}`,
     ...(config.env.kubeconfig ? { kubeconfig: config.env.kubeconfig } : {}),
+    ...(kubeContext ? { kubeContext } : {}),
     clusterName,
     sources: {
       cluster: config.env.clusterName ? 'EKS_CLUSTER_NAME' : path.relative(process.cwd(), config.clusterConfigFile),
       credentials: 'the default AWS credential chain',
-      kubeconfig: config.env.kubeconfig ? 'KUBECONFIG' : '~/.kube/config (aws eks update-kubeconfig)',
+      kubeconfig: `${config.env.kubeconfig ? 'KUBECONFIG' : '~/.kube/config (aws eks update-kubeconfig)'}${kubeContext ? `, context ${kubeContext}` : ''}`,
     },
   };
 }
