@@ -1,6 +1,6 @@
 import http from 'node:http';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { createTestDatabase, listenOnFreePort, startChildService, type TestDatabase } from '@demo/testkit';
 import { startDelivery, type RunningDelivery } from '../../delivery-api/test/helpers';
 import { order } from './helpers';
@@ -86,9 +86,16 @@ describe('tracing', () => {
       expect(freshId).toMatch(/^[0-9a-f]{32}$/);
       expect(freshId).not.toBe(traceId);
 
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      const requestLine = service.output.find((line) => line.includes('"url":"/api/orders"') && line.includes(traceId));
-      expect(JSON.parse(requestLine ?? '{}')).toMatchObject({ trace_id: traceId, status: 200, route: '/api/orders' });
+      // Log lines are buffered and reach stdout within a second (service-kit's logger).
+      const requestLine = await vi.waitFor(
+        () => {
+          const line = service.output.find((l) => l.includes('"url":"/api/orders"') && l.includes(traceId));
+          if (!line) throw new Error('no request log line with the trace id yet');
+          return line;
+        },
+        { timeout: 3000, interval: 50 },
+      );
+      expect(JSON.parse(requestLine)).toMatchObject({ trace_id: traceId, status: 200, route: '/api/orders' });
     } finally {
       expect(await service.stop()).toBe(0); // the SDK flushes its spans on the way out
     }
