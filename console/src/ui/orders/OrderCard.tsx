@@ -2,7 +2,7 @@
 
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { OrderRequestSchema, sampleOrder, toFieldErrors, type FieldError } from '@demo/contracts';
+import type { FieldError } from '@demo/contracts';
 import { Card } from '../common/Card';
 import { postJson } from '../api';
 
@@ -51,7 +51,11 @@ function toRequest(draft: Draft): Record<string, unknown> {
   };
 }
 
-function fromSample(): Draft {
+/** The contracts (and zod with them) load on first use, not with the page (the first-load budget). */
+const loadContracts = () => import('@demo/contracts');
+
+async function fromSample(): Promise<Draft> {
+  const { sampleOrder } = await loadContracts();
   const order = sampleOrder();
   return {
     order_id: '',
@@ -76,10 +80,11 @@ export function OrderCard() {
   });
 
   const fieldError = (field: string) => errors.find((e) => e.field === field)?.message;
-  const onSubmit = (event: React.FormEvent) => {
+  const onSubmit = async (event: React.FormEvent) => {
     event.preventDefault();
     const request = toRequest(draft);
     // The same contract the Order API validates with, checked before anything is sent.
+    const { OrderRequestSchema, toFieldErrors } = await loadContracts();
     const parsed = OrderRequestSchema.safeParse(request);
     setErrors(parsed.success ? [] : toFieldErrors(parsed.error.issues));
     if (parsed.success) submit.mutate(request);
@@ -100,14 +105,14 @@ export function OrderCard() {
         <button
           type="button"
           className="text-xs text-blue-700 hover:underline"
-          onClick={() => (setDraft(fromSample()), setErrors([]))}
+          onClick={() => void fromSample().then((sample) => (setDraft(sample), setErrors([])))}
           data-testid="fill-sample"
         >
           Fill with sample data
         </button>
       }
     >
-      <form onSubmit={onSubmit} className="grid gap-2" noValidate>
+      <form onSubmit={(event) => void onSubmit(event)} className="grid gap-2" noValidate>
         <label className="text-xs text-slate-600">
           Customer name
           <input

@@ -5,7 +5,8 @@ import { useMemo, useState } from 'react';
 import type { Snapshot } from '../../shared/bursts';
 import type { ChartView, Marker as SignalMarker } from '../../shared/signals';
 import { Card, ErrorText } from '../common/Card';
-import { LineChart, type Marker } from '../charts/LineChart';
+import { LineChart } from '../charts/LazyLineChart';
+import type { Marker } from '../charts/LineChart';
 import { burstQuery, burstsQuery, chartQuery, discoveryQuery } from '../api';
 import { rangeWindow, RANGES, toLocalInput, type RangeChoice } from './window';
 
