@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { FREE_PORTS_ENV } from '../local-cloud/src/config';
 
 /**
  * Starts local-cloud with its console exactly as `npm run demo` does (the built entry point), on
@@ -17,13 +18,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
       PATH: process.env.PATH ?? '',
       HOME: process.env.HOME ?? '',
       LOCAL_CLOUD_DATA_DIR: dataDir,
-      ORDER_API_PORT: '0',
-      DELIVERY_API_PORT: '0',
-      LOCAL_CLOUD_AWS_PORT: '0',
-      LOCAL_CLOUD_KUBE_PORT: '0',
-      LOCAL_CLOUD_OTLP_PORT: '0',
-      LOCAL_CLOUD_MYSQL_PORT: '0',
-      CONSOLE_PORT: '0',
+      ...FREE_PORTS_ENV,
       // An exhausted pool answers 503 after 1 s instead of 5 s: the fault shows faster in a test.
       DELIVERY_POOL_TIMEOUT_MS: '1000',
     },

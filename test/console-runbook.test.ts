@@ -5,7 +5,7 @@ import path from 'node:path';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { appNames, POOL_PARAM_DEFAULTS } from '@demo/contracts';
-import { loadConfig } from '../local-cloud/src/config';
+import { FREE_PORTS_ENV, loadConfig } from '../local-cloud/src/config';
 import { startLocalCloud, type LocalCloud } from '../local-cloud/src/stack';
 import { AuditLog } from '../console/src/server/audit';
 import { createClients, type Clients } from '../console/src/server/clients';
@@ -37,11 +37,7 @@ beforeAll(async () => {
   dataDir = await mkdtemp(path.join(os.tmpdir(), 'console-runbook-'));
   const config = loadConfig(repoRoot, {
     LOCAL_CLOUD_DATA_DIR: dataDir,
-    ORDER_API_PORT: '0',
-    DELIVERY_API_PORT: '0',
-    LOCAL_CLOUD_AWS_PORT: '0',
-    LOCAL_CLOUD_KUBE_PORT: '0',
-    LOCAL_CLOUD_OTLP_PORT: '0',
+    ...FREE_PORTS_ENV,
     MYSQL_URL: inject('mysqlUrl'),
     PATH: process.env.PATH ?? '',
   });

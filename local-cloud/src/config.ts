@@ -5,6 +5,17 @@ import { APP_PREFIX_PATTERN, DEFAULT_APP_PREFIX, PORTS } from '@demo/contracts';
 const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
 const count = (fallback: number) => z.coerce.number().int().min(0).max(10).default(fallback);
 
+/** Every listening port on "any free one": for tests and benchmarks that run beside a presenter's demo. */
+export const FREE_PORTS_ENV = {
+  ORDER_API_PORT: '0',
+  DELIVERY_API_PORT: '0',
+  LOCAL_CLOUD_AWS_PORT: '0',
+  LOCAL_CLOUD_KUBE_PORT: '0',
+  LOCAL_CLOUD_OTLP_PORT: '0',
+  LOCAL_CLOUD_MYSQL_PORT: '0',
+  CONSOLE_PORT: '0',
+} as const;
+
 const EnvSchema = z.object({
   APP_PREFIX: z.string().regex(APP_PREFIX_PATTERN).default(DEFAULT_APP_PREFIX),
   LOCAL_CLOUD_DATA_DIR: z.string().min(1).default('.demo'),

@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { afterAll, describe, expect, it } from 'vitest';
+import { FREE_PORTS_ENV } from '../src/config';
 
 /**
  * `npm run demo` as a user runs it (the script, not the library): it reaches "ready", serves an
@@ -44,12 +45,7 @@ async function startDemo(dir: string): Promise<Session> {
       PATH: process.env.PATH ?? '',
       HOME: process.env.HOME ?? '',
       LOCAL_CLOUD_DATA_DIR: dir,
-      ORDER_API_PORT: '0',
-      DELIVERY_API_PORT: '0',
-      LOCAL_CLOUD_AWS_PORT: '0',
-      LOCAL_CLOUD_KUBE_PORT: '0',
-      LOCAL_CLOUD_OTLP_PORT: '0',
-      LOCAL_CLOUD_MYSQL_PORT: '0',
+      ...FREE_PORTS_ENV,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

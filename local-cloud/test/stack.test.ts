@@ -22,7 +22,7 @@ import {
   type PoolParams,
 } from '@demo/contracts';
 import { startLoad, type Summary } from '@demo/load';
-import { loadConfig } from '../src/config';
+import { FREE_PORTS_ENV, loadConfig } from '../src/config';
 import { startLocalCloud, type LocalCloud } from '../src/stack';
 
 /**
@@ -48,11 +48,7 @@ beforeAll(async () => {
   dataDir = await mkdtemp(path.join(os.tmpdir(), 'local-cloud-stack-'));
   const config = loadConfig(repoRoot, {
     LOCAL_CLOUD_DATA_DIR: dataDir,
-    ORDER_API_PORT: '0',
-    DELIVERY_API_PORT: '0',
-    LOCAL_CLOUD_AWS_PORT: '0',
-    LOCAL_CLOUD_KUBE_PORT: '0',
-    LOCAL_CLOUD_OTLP_PORT: '0',
+    ...FREE_PORTS_ENV,
     MYSQL_URL: inject('mysqlUrl'),
     PATH: process.env.PATH ?? '',
   });

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { loadConfig } from '../src/config';
+import { FREE_PORTS_ENV, loadConfig } from '../src/config';
 import { startLocalCloud } from '../src/stack';
 
 /** How local-cloud refuses to start, clearly and without leaving anything running. */
@@ -28,12 +28,7 @@ afterAll(async () => {
 function config(overrides: Record<string, string>) {
   return loadConfig(repoRoot, {
     LOCAL_CLOUD_DATA_DIR: dataDir,
-    ORDER_API_PORT: '0',
-    DELIVERY_API_PORT: '0',
-    LOCAL_CLOUD_AWS_PORT: '0',
-    LOCAL_CLOUD_KUBE_PORT: '0',
-    LOCAL_CLOUD_OTLP_PORT: '0',
-    LOCAL_CLOUD_MYSQL_PORT: '0',
+    ...FREE_PORTS_ENV,
     MYSQL_URL: inject('mysqlUrl'),
     PATH: process.env.PATH ?? '',
     ...overrides,
