@@ -87,6 +87,8 @@ export default defineConfig([
       '**/*.test.ts',
       'e2e/**',
       'scripts/**',
+      'bench/main.ts',
+      'bench/servers/**',
       '*.config.*',
     ],
     rules: { 'no-restricted-properties': 'off' },

@@ -1,0 +1,130 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { FREE_PORTS_ENV } from '@demo/local-cloud';
+import { REPO_ROOT } from './processes';
+
+export interface Demo {
+  consoleUrl: string;
+  orderApiUrl: string;
+  /** The process `npm run demo` leads (its group holds local-cloud and everything it started). */
+  child: ChildProcess;
+  /** Milliseconds from spawning `npm run demo` to the console's cockpit answering 200. */
+  readyMs: number;
+  dataDir: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * `npm run demo` exactly as a presenter types it, on free ports and a temporary data directory
+ * (so a benchmark never touches a presenter's `.demo/`). Ready means the cockpit page answers 200.
+ */
+export async function startDemo(options: {
+  path: string;
+  home: string;
+  logFile: string;
+  env?: Record<string, string>;
+  timeoutMs?: number;
+}): Promise<Demo> {
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'bench-demo-'));
+  const log = createWriteStream(options.logFile, { flags: 'a' });
+  const started = performance.now();
+  const child = spawn('npm', ['run', '--silent', 'demo'], {
+    cwd: REPO_ROOT,
+    // Its own process group, so stop() reaches npm, the demo script and local-cloud together.
+    detached: true,
+    env: {
+      PATH: options.path,
+      HOME: options.home,
+      NEXT_TELEMETRY_DISABLED: '1',
+      LOCAL_CLOUD_DATA_DIR: dataDir,
+      ...FREE_PORTS_ENV,
+      ...options.env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout.pipe(log);
+  child.stderr.pipe(log);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      process.kill(-child.pid!, 'SIGINT');
+      const timer = setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), 60_000);
+      await exited;
+      clearTimeout(timer);
+    }
+    log.end();
+    await rm(dataDir, { recursive: true, force: true });
+  };
+
+  const deadline = Date.now() + (options.timeoutMs ?? 120_000);
+  try {
+    let endpoints: Record<string, string> | undefined;
+    for (;;) {
+      if (child.exitCode !== null) throw new Error(`npm run demo exited during start-up; see ${options.logFile}`);
+      if (Date.now() > deadline) throw new Error(`npm run demo was not ready in time; see ${options.logFile}`);
+      endpoints ??= await readEndpoints(dataDir);
+      if (endpoints?.CONSOLE_URL) {
+        const ok = await fetch(endpoints.CONSOLE_URL).then(
+          (response) => response.status === 200,
+          () => false,
+        );
+        if (ok) {
+          return {
+            consoleUrl: endpoints.CONSOLE_URL,
+            orderApiUrl: endpoints.ORDER_API_URL!,
+            child,
+            readyMs: performance.now() - started,
+            dataDir,
+            stop,
+          };
+        }
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+async function readEndpoints(dataDir: string): Promise<Record<string, string> | undefined> {
+  try {
+    const text = await readFile(path.join(dataDir, 'endpoints.env'), 'utf8');
+    return Object.fromEntries(
+      text
+        .split('\n')
+        .filter((line) => line.includes('=') && !line.startsWith('#'))
+        .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+    );
+  } catch {
+    return undefined;
+  }
+}
+
+/** Resident memory of one process, from /proc (Linux), in MiB. */
+export async function residentMiB(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  const kib = Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1]);
+  return kib / 1024;
+}
+
+/** The local-cloud process under `npm run demo` (npm -> demo script -> local-cloud/dist/main.js). */
+export async function findLocalCloudPid(groupLeader: number): Promise<number> {
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = await readFile(`/proc/${entry}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const processGroup = Number(fields[2]);
+      if (processGroup !== groupLeader) continue;
+      const cmdline = (await readFile(`/proc/${entry}/cmdline`, 'utf8')).split('\0');
+      if (cmdline.some((arg) => arg.endsWith('local-cloud/dist/main.js'))) return Number(entry);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  throw new Error('local-cloud process not found under npm run demo');
+}
