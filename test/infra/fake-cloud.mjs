@@ -5,7 +5,7 @@
 // the JSON file $FAKE_CLOUD_WORLD, which calls read and change. Answers and error messages have the
 // shapes and exit codes the real tools give (AWS CLI: 254 for a service error, 253 for missing
 // credentials), because the scripts parse them. `world.failures` makes a chosen call fail.
-import { readFileSync, writeFileSync, appendFileSync } from 'node:fs';
+import { readFileSync, renameSync, writeFileSync, appendFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse, parseAllDocuments, stringify } from 'yaml';
 
@@ -558,14 +558,22 @@ function docker() {
   }
 }
 
+// Atomically (write, then rename): the two sides of a pipeline such as `kubectl create --dry-run |
+// kubectl apply -f -` run at once, and one must never read the other's half-written world.
+function saveWorld() {
+  const temporary = `${worldFile}.${process.pid}`;
+  writeFileSync(temporary, JSON.stringify(world, null, 2));
+  renameSync(temporary, worldFile);
+}
+
 try {
   const failure = injectedFailure();
   if (failure) throw failure;
   const handlers = { aws, eksctl, kubectl, docker };
   print(handlers[tool]());
-  writeFileSync(worldFile, JSON.stringify(world, null, 2));
+  saveWorld();
 } catch (error) {
-  writeFileSync(worldFile, JSON.stringify(world, null, 2));
+  saveWorld();
   if (!(error instanceof ToolError)) throw error;
   process.stderr.write(error.message);
   process.exit(error.status);
