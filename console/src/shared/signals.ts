@@ -118,18 +118,7 @@ export interface ServiceDetail {
   tracesLink: string | null;
 }
 
-export interface TraceSummary {
-  traceId: string;
-  service: string;
-  operation: string;
-  startMs: number;
-  durationMs: number;
-  spanCount: number;
-  services: string[];
-  httpStatus?: number;
-  fault: boolean;
-  error: boolean;
-}
+export type { TraceSummary } from '@demo/contracts';
 
 export interface TraceSpan {
   spanId: string;

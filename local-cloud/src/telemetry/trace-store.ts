@@ -1,18 +1,5 @@
+import type { TraceSummary } from '@demo/contracts';
 import { SpanKind, type Span } from './otlp';
-
-export interface TraceSummary {
-  traceId: string;
-  /** Service and operation of the trace's first server span. */
-  service: string;
-  operation: string;
-  startMs: number;
-  durationMs: number;
-  spanCount: number;
-  services: string[];
-  httpStatus?: number;
-  fault: boolean;
-  error: boolean;
-}
 
 interface StoredTrace {
   spans: Map<string, Span>;

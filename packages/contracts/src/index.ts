@@ -7,3 +7,4 @@ export * from './delivery';
 export * from './health';
 export * from './sample-orders';
 export * from './rollout';
+export * from './traces';

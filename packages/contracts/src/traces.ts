@@ -1,0 +1,17 @@
+/**
+ * One trace in a list, as local-cloud's `GET /api/traces` answers it and as the console shows it
+ * (on AWS the console builds the same shape from X-Ray trace summaries).
+ */
+export interface TraceSummary {
+  traceId: string;
+  /** Service and operation of the trace's first server span. */
+  service: string;
+  operation: string;
+  startMs: number;
+  durationMs: number;
+  spanCount: number;
+  services: string[];
+  httpStatus?: number;
+  fault: boolean;
+  error: boolean;
+}
