@@ -45,7 +45,7 @@ export default defineConfig([
         {
           patterns: [
             {
-              group: ['@aws-sdk/*', '@kubernetes/client-node', 'better-sqlite3'],
+              group: ['@aws-sdk/*', '@kubernetes/client-node', 'node:sqlite'],
               message: 'Go through console/src/server (it owns every client).',
             },
           ],
@@ -83,6 +83,7 @@ export default defineConfig([
       '**/src/server/config.ts',
       'console/instrumentation.ts',
       'packages/testkit/src/**',
+      'local-cloud/vitest-mysql.ts',
       '**/test/**',
       '**/*.test.ts',
       'e2e/**',

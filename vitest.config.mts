@@ -17,14 +17,13 @@ export default defineConfig({
       'console/src/**/*.test.ts',
       'test/**/*.test.ts',
     ],
-    globalSetup: ['./packages/testkit/src/mysql-global-setup.ts'],
+    globalSetup: ['./local-cloud/vitest-mysql.ts'],
     // Dummy credentials and no metadata lookups: nothing in a test may reach for real AWS.
     env: {
       AWS_ACCESS_KEY_ID: 'test',
       AWS_SECRET_ACCESS_KEY: 'test',
       AWS_REGION: 'us-east-1',
       AWS_EC2_METADATA_DISABLED: 'true',
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     },
     testTimeout: 30_000,
     hookTimeout: 60_000,

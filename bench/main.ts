@@ -26,8 +26,6 @@ async function main(args: string[]): Promise<number> {
     return 2;
   }
   const config = loadBenchConfig(process.env);
-  // The SSM client of the order path's local SSM would print a Node 22 notice otherwise.
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   const chosen = PARTS.filter((part) => args.length === 0 || args.includes(part.name));
   let failed = 0;
   for (const part of chosen) {

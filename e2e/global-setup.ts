@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { ENDPOINTS_FILE_NAME, parseEndpointsFile } from '@demo/contracts';
 import { FREE_PORTS_ENV } from '../local-cloud/src/config';
 
 /**
@@ -36,15 +37,10 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  const env = Object.fromEntries(
-    readFileSync(path.join(dataDir, 'endpoints.env'), 'utf8')
-      .split('\n')
-      .filter((line) => line.includes('=') && !line.startsWith('#'))
-      .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
-  );
+  const env = parseEndpointsFile(readFileSync(path.join(dataDir, ENDPOINTS_FILE_NAME), 'utf8'));
   if (!env.CONSOLE_URL) throw new Error(`local-cloud started without the console (is it built?):\n${output}`);
   process.env.CONSOLE_URL = env.CONSOLE_URL;
-  process.env.LOCAL_CLOUD_ENDPOINTS = path.join(dataDir, 'endpoints.env');
+  process.env.LOCAL_CLOUD_ENDPOINTS = path.join(dataDir, ENDPOINTS_FILE_NAME);
   return async () => {
     child.kill('SIGINT');
     const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);

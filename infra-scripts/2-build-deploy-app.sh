@@ -9,9 +9,10 @@ SKIP_BUILD=false
 TRAFFIC_RATE=5
 ROLLOUT_TIMEOUT="${ROLLOUT_TIMEOUT:-300}"
 LB_TIMEOUT="${LB_TIMEOUT:-300}"
-# component:Dockerfile (the build context is the repository root: the workspace lockfile lives there)
-COMPONENTS=(order-api:services/order-api/Dockerfile delivery-api:services/delivery-api/Dockerfile
-  traffic-generator:services/traffic-generator/Dockerfile)
+# The images, each a folder under services/ built from services/Dockerfile (the build context is
+# the repository root: the workspace lockfile lives there).
+COMPONENTS=(order-api delivery-api traffic-generator)
+DOCKERFILE=services/Dockerfile
 
 usage() {
   cat <<EOF
@@ -66,8 +67,7 @@ image_tag() {
 # --------------------------------------------------------------------------------------- images
 
 log_step "ECR repositories"
-for component in "${COMPONENTS[@]}"; do
-  name="${component%%:*}"
+for name in "${COMPONENTS[@]}"; do
   repository="${APP_PREFIX}-${name}" key="ecr_${name//-/_}"
   if lookup aws ecr describe-repositories --repository-names "${repository}" --region "${REGION}" --output json >/dev/null; then
     log_ok "${repository} exists, reused"
@@ -81,9 +81,9 @@ done
 
 if ${SKIP_BUILD}; then
   log_step "Using the images recorded by the last build"
-  for component in "${COMPONENTS[@]}"; do
-    [[ -n "$(state_get ".images.\"${component%%:*}\"")" ]] ||
-      die "no ${component%%:*} image recorded in the state file: run without --skip-build" 2
+  for name in "${COMPONENTS[@]}"; do
+    [[ -n "$(state_get ".images.\"${name}\"")" ]] ||
+      die "no ${name} image recorded in the state file: run without --skip-build" 2
   done
 else
   tag="$(image_tag)"
@@ -93,11 +93,11 @@ else
   if ! ${DRY_RUN}; then
     aws ecr get-login-password --region "${REGION}" | docker login --username AWS --password-stdin "${registry}" >/dev/null
   fi
-  for component in "${COMPONENTS[@]}"; do
-    name="${component%%:*}" dockerfile="${component#*:}"
+  for name in "${COMPONENTS[@]}"; do
     image="${registry}/${APP_PREFIX}-${name}:${tag}"
     # EKS nodes are x86_64 (t3); build for them even on an arm64 laptop.
-    run docker build --platform linux/amd64 --file "${REPO_ROOT}/${dockerfile}" --tag "${image}" "${REPO_ROOT}"
+    run docker build --platform linux/amd64 --file "${REPO_ROOT}/${DOCKERFILE}" --build-arg "SERVICE=${name}" \
+      --tag "${image}" "${REPO_ROOT}"
     run docker push "${image}"
     state_set_string ".images.\"${name}\"" "${image}"
   done

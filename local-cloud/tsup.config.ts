@@ -1,13 +1,3 @@
-import { defineConfig } from 'tsup';
+import { nodeProgram } from '../tsup.node';
 
-// CommonJS entry for `npm run demo`; our own workspace packages are bundled in, the rest stays
-// plain requires (mysql2, pino, zod, hdr-histogram-js).
-export default defineConfig({
-  entry: ['src/main.ts'],
-  format: ['cjs'],
-  platform: 'node',
-  target: 'node20',
-  sourcemap: true,
-  clean: true,
-  noExternal: [/^@demo\//],
-});
+export default nodeProgram('src/main.ts');

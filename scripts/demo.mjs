@@ -10,7 +10,7 @@ const outputs = [
   'local-cloud/dist/main.js',
   'services/order-api/dist/server.js',
   'services/delivery-api/dist/server.js',
-  'services/traffic-generator/dist/main.js',
+  'services/traffic-generator/dist/server.js',
   'console/.next/BUILD_ID',
 ];
 

@@ -1,111 +1,48 @@
-import '@demo/testkit/provided-context';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { appNames, POOL_PARAM_DEFAULTS } from '@demo/contracts';
-import { FREE_PORTS_ENV, loadConfig } from '../local-cloud/src/config';
-import { startLocalCloud, type LocalCloud } from '../local-cloud/src/stack';
-import { AuditLog } from '../console/src/server/audit';
-import { createClients, type Clients } from '../console/src/server/clients';
-import { openDatabase } from '../console/src/server/db';
-import { Kube } from '../console/src/server/kube';
-import { Parameters } from '../console/src/server/parameters';
-import { Runbook } from '../console/src/server/runbook/runbook';
-import { RunStore } from '../console/src/server/runbook/store';
-import { systemClock } from '../console/src/server/runbook/types';
-import { Signals } from '../console/src/server/signals';
-import { BurstManager } from '../console/src/server/bursts/manager';
-import type { OrderApi } from '../console/src/server/order-api';
+import { startTestCloud, type TestCloud } from '@demo/testkit';
+import type { LocalCloud } from '@demo/local-cloud';
+import { loadConsoleConfig } from '../console/src/server/config';
+import { createConsoleContext, type ConsoleContext } from '../console/src/server/context';
 import { startLoad } from '@demo/load';
 
 /**
- * The console's runbook, wired exactly as context.ts wires it (SSM through the AWS SDK, the
- * Deployment and pods through client-node), against a running local-cloud.
+ * The console's runbook, built by the console's own composition root (SSM through the AWS SDK,
+ * the Deployment and pods through client-node), against a running local-cloud.
  */
 const repoRoot = path.resolve(__dirname, '..');
 const names = appNames('ts');
-let dataDir: string;
+let testCloud: TestCloud;
 let cloud: LocalCloud;
-let clients: Clients;
-let runbook: Runbook;
-let kube: Kube;
-let signals: Signals;
+let app: ConsoleContext;
+let runbook: ConsoleContext['runbook'];
+let kube: ConsoleContext['kube'];
+let signals: ConsoleContext['signals'];
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(path.join(os.tmpdir(), 'console-runbook-'));
-  const config = loadConfig(repoRoot, {
-    LOCAL_CLOUD_DATA_DIR: dataDir,
-    ...FREE_PORTS_ENV,
-    MYSQL_URL: inject('mysqlUrl'),
-    PATH: process.env.PATH ?? '',
-  });
-  cloud = await startLocalCloud(config, pino({ level: 'silent' }));
-  await cloud.waitUntilAvailable(60_000);
-  clients = createClients({
-    kind: 'local',
-    prefix: 'ts',
-    region: 'us-east-1',
-    namespace: 'default',
-    environment: 'local:ts',
-    awsEndpoint: cloud.endpoints.awsUrl,
-    kubeconfig: cloud.endpoints.kubeconfig,
-    tracesUrl: cloud.endpoints.otlpUrl,
-    basePeriodSeconds: 5,
-    publishLagSeconds: 2,
-    sources: {},
-  });
-  kube = new Kube(clients, 'default');
-  const parameters = new Parameters(clients, names);
-  const db = openDatabase(':memory:');
-  const audit = new AuditLog(db);
-  const runs = new RunStore(db);
-  signals = new Signals(
-    clients,
-    {
-      kind: 'local',
-      prefix: 'ts',
-      region: 'us-east-1',
-      namespace: 'default',
-      environment: 'local:ts',
-      basePeriodSeconds: 5,
-      publishLagSeconds: 2,
-      sources: {},
-    },
-    names,
-    {
-      runs,
-      audit,
-      bursts: new BurstManager(db, audit, {} as OrderApi, { maxRate: 1, maxDurationSeconds: 1, maxInFlight: 1 }),
-    },
+  testCloud = await startTestCloud({ mysqlUrl: inject('mysqlUrl'), repoRoot });
+  ({ cloud } = testCloud);
+  app = createConsoleContext(
+    loadConsoleConfig(
+      {
+        CONSOLE_TARGET: 'local',
+        CONSOLE_DATA_DIR: path.join(testCloud.dataDir, 'console'),
+        AWS_ENDPOINT_URL: cloud.endpoints.awsUrl,
+        KUBECONFIG: cloud.endpoints.kubeconfig,
+        OTEL_EXPORTER_OTLP_ENDPOINT: cloud.endpoints.otlpUrl,
+        AWS_REGION: 'us-east-1',
+        APP_PREFIX: 'ts',
+      },
+      repoRoot,
+    ),
   );
-  runbook = new Runbook(
-    {
-      readParams: async () => (await parameters.read()).params,
-      writeParams: (params) => parameters.write(params),
-      restart: async () => (await kube.restart(names.deliveryApi)).metadata?.generation ?? 0,
-      rollout: async () => kube.rollout(names.deliveryApi),
-      configs: () => kube.deliveryConfigs(names.deliveryApi),
-    },
-    runs,
-    audit,
-    systemClock,
-    {
-      names,
-      deployment: names.deliveryApi,
-      autoRestoreMs: 600_000,
-      rolloutTimeoutMs: 60_000,
-      verifyTimeoutMs: 20_000,
-      pollMs: 200,
-    },
-  );
+  ({ runbook, kube, signals } = app);
 }, 90_000);
 
 afterAll(async () => {
-  runbook?.dispose();
-  await cloud?.stop();
-  await rm(dataDir, { recursive: true, force: true });
+  app?.dispose();
+  await testCloud?.stop();
 }, 60_000);
 
 describe('the runbook against local-cloud', () => {

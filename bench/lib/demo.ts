@@ -3,6 +3,7 @@ import { createWriteStream } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { ENDPOINTS_FILE_NAME, parseEndpointsFile, type LocalEndpoints } from '@demo/contracts';
 import { FREE_PORTS_ENV } from '@demo/local-cloud';
 import { REPO_ROOT } from './processes';
 
@@ -61,7 +62,7 @@ export async function startDemo(options: {
 
   const deadline = Date.now() + (options.timeoutMs ?? 120_000);
   try {
-    let endpoints: Record<string, string> | undefined;
+    let endpoints: LocalEndpoints | undefined;
     for (;;) {
       if (child.exitCode !== null) throw new Error(`npm run demo exited during start-up; see ${options.logFile}`);
       if (Date.now() > deadline) throw new Error(`npm run demo was not ready in time; see ${options.logFile}`);
@@ -74,7 +75,7 @@ export async function startDemo(options: {
         if (ok) {
           return {
             consoleUrl: endpoints.CONSOLE_URL,
-            orderApiUrl: endpoints.ORDER_API_URL!,
+            orderApiUrl: endpoints.ORDER_API_URL,
             child,
             readyMs: performance.now() - started,
             dataDir,
@@ -90,15 +91,10 @@ export async function startDemo(options: {
   }
 }
 
-async function readEndpoints(dataDir: string): Promise<Record<string, string> | undefined> {
+async function readEndpoints(dataDir: string): Promise<LocalEndpoints | undefined> {
   try {
-    const text = await readFile(path.join(dataDir, 'endpoints.env'), 'utf8');
-    return Object.fromEntries(
-      text
-        .split('\n')
-        .filter((line) => line.includes('=') && !line.startsWith('#'))
-        .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
-    );
+    const text = await readFile(path.join(dataDir, ENDPOINTS_FILE_NAME), 'utf8');
+    return parseEndpointsFile(text);
   } catch {
     return undefined;
   }

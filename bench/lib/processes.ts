@@ -35,7 +35,6 @@ export async function startService(options: {
     env: {
       PATH: options.path,
       AWS_EC2_METADATA_DISABLED: 'true',
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       ...options.env,
       PORT: String(port),
       HOST: '127.0.0.1',

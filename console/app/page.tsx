@@ -1,17 +1,17 @@
 import { cookies } from 'next/headers';
 import { redirect } from 'next/navigation';
-import { getConsole } from '../src/server/context';
-import { isOperator, TOKEN_COOKIE } from '../src/server/http';
-import { ActivityLog } from '../src/ui/activity/ActivityLog';
-import { BurstCard } from '../src/ui/bursts/BurstCard';
-import { FaultCard } from '../src/ui/fault/FaultCard';
-import { Header } from '../src/ui/Header';
-import { OrderCard } from '../src/ui/orders/OrderCard';
-import { RecentOrders } from '../src/ui/orders/RecentOrders';
-import { ServiceMap } from '../src/ui/signals/ServiceMap';
-import { SignalsPanel } from '../src/ui/signals/SignalsPanel';
-import { SloCard } from '../src/ui/signals/SloCard';
-import { StatusStrip } from '../src/ui/status/StatusStrip';
+import { getConsole } from '@/server/context';
+import { isOperator, TOKEN_COOKIE } from '@/server/http';
+import { ActivityLog } from '@/ui/activity/ActivityLog';
+import { BurstCard } from '@/ui/bursts/BurstCard';
+import { FaultCard } from '@/ui/fault/FaultCard';
+import { Header } from '@/ui/Header';
+import { OrderCard } from '@/ui/orders/OrderCard';
+import { RecentOrders } from '@/ui/orders/RecentOrders';
+import { ServiceMap } from '@/ui/signals/ServiceMap';
+import { SignalsPanel } from '@/ui/signals/SignalsPanel';
+import { SloCard } from '@/ui/signals/SloCard';
+import { StatusStrip } from '@/ui/status/StatusStrip';
 
 export const dynamic = 'force-dynamic';
 

@@ -246,7 +246,7 @@ tool_hint() {
     kubectl) printf 'https://kubernetes.io/docs/tasks/tools/' ;;
     docker) printf 'https://docs.docker.com/engine/install/' ;;
     jq) printf 'apt-get install jq / brew install jq' ;;
-    node) printf 'https://nodejs.org (20.19 or newer)' ;;
+    node) printf 'https://nodejs.org (24 LTS)' ;;
     *) printf 'your package manager' ;;
   esac
 }

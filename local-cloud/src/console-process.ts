@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import type { LocalCloudConfig } from './config';
 import { freePort } from './net/free-port';
-import type { Endpoints } from './stack';
+import type { Endpoints } from './endpoints';
 import type { PidRegistry } from './workloads/pid-registry';
 
 export interface ConsoleProcess {
@@ -49,7 +49,6 @@ export async function startConsole(
       AWS_ENDPOINT_URL: endpoints.awsUrl,
       KUBECONFIG: endpoints.kubeconfig,
       OTEL_EXPORTER_OTLP_ENDPOINT: endpoints.otlpUrl,
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       AWS_EC2_METADATA_DISABLED: 'true',
     },
   });

@@ -1,9 +1,12 @@
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { ENDPOINTS_FILE_NAME } from '@demo/contracts';
 import pino from 'pino';
 import { loadConfig } from './config';
-import { endpointsEnv, startLocalCloud } from './stack';
+import { startConsole, type ConsoleProcess } from './console-process';
+import { endpointsFile } from './endpoints';
+import { startLocalCloud } from './stack';
 
 /**
  * `npm run demo`: the whole system on this machine. Prints where everything is, writes
@@ -22,13 +25,15 @@ async function main(): Promise<void> {
   for (const built of [
     'services/order-api/dist/server.js',
     'services/delivery-api/dist/server.js',
-    'services/traffic-generator/dist/main.js',
+    'services/traffic-generator/dist/server.js',
   ]) {
     if (!existsSync(path.join(repoRoot, built)))
       throw new Error(`${built} is missing: run \`npm run build\` (npm run demo does it for you).`);
   }
 
   const cloud = await startLocalCloud(config, logger);
+  // Filled in once the workloads are available; the signal handler may run before that.
+  const running: { console?: ConsoleProcess } = {};
   let stoppingSince: number | undefined;
   const stop = (signal: string) => {
     if (stoppingSince !== undefined) {
@@ -41,18 +46,22 @@ async function main(): Promise<void> {
     }
     stoppingSince = Date.now();
     console.log(`\n${signal}: stopping workloads, MySQL and endpoints... (again to force)`);
-    void cloud.stop().then(() => {
-      console.log(`Stopped cleanly in ${((Date.now() - stoppingSince!) / 1000).toFixed(1)} s.`);
-      process.exit(0);
-    });
+    // The console first: it is a client of everything else.
+    void (running.console?.stop() ?? Promise.resolve())
+      .then(() => cloud.stop())
+      .then(() => {
+        console.log(`Stopped cleanly in ${((Date.now() - stoppingSince!) / 1000).toFixed(1)} s.`);
+        process.exit(0);
+      });
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
 
   await cloud.waitUntilAvailable(90_000);
-  const consoleUrl = await cloud.startConsole();
-  const envFile = path.join(config.dataDir, 'endpoints.env');
-  await writeFile(envFile, endpointsEnv(cloud.endpoints));
+  running.console = await startConsole(config, cloud.endpoints, cloud.processes, logger);
+  const consoleUrl = running.console?.url;
+  const envFile = path.join(config.dataDir, ENDPOINTS_FILE_NAME);
+  await writeFile(envFile, endpointsFile(cloud.endpoints, consoleUrl));
   const e = cloud.endpoints;
   const relative = (file: string) => path.relative(process.cwd(), file) || file;
   console.log(

@@ -11,7 +11,7 @@ import { startAwsEndpoint, type AwsEndpoint } from './aws/endpoint';
 import { ssmService } from './aws/ssm/provider';
 import { ParameterStore } from './aws/ssm/store';
 import type { LocalCloudConfig } from './config';
-import { startConsole } from './console-process';
+import type { Endpoints } from './endpoints';
 import { startKubeApiServer, type KubeApiServer } from './kube/api-server';
 import { Cluster } from './kube/cluster';
 import { writeKubeconfig } from './kube/kubeconfig';
@@ -25,20 +25,6 @@ import { PidRegistry } from './workloads/pid-registry';
 import { processFor, workloadObjects } from './workloads/specs';
 import { TcpProxy } from './workloads/tcp-proxy';
 
-export interface Endpoints {
-  prefix: string;
-  region: string;
-  awsUrl: string;
-  kubeUrl: string;
-  kubeconfig: string;
-  otlpUrl: string;
-  orderApiUrl: string;
-  deliveryApiUrl: string;
-  mysql: string;
-  /** Set once the console runs (startConsole). */
-  consoleUrl?: string;
-}
-
 export interface LocalCloud {
   endpoints: Endpoints;
   cluster: Cluster;
@@ -47,10 +33,10 @@ export interface LocalCloud {
   /** Resolves when the Order and Delivery APIs have all their replicas ready. */
   waitUntilAvailable(timeoutMs: number): Promise<void>;
   stop(): Promise<void>;
+  /** Every process started, so a client started beside the stack (the console) is reaped with it. */
+  processes: PidRegistry;
   /** SIGKILLs every process started (when the user insists on leaving now). */
   kill(): void;
-  /** Starts the console against this stack (after the workloads are available). */
-  startConsole(): Promise<string | undefined>;
 }
 
 /** Seeds the four pool parameters with their defaults on first start; later starts keep the values. */
@@ -213,7 +199,7 @@ export async function startLocalCloud(config: LocalCloudConfig, logger: Logger):
     const hooks = {
       allocatePort: freePort,
       processFor: (container: Parameters<typeof processFor>[0]) => processFor(container, config.hostEnv),
-      onChange: () => undefined,
+      onChange: () => cluster.nudge(),
       onSpawn: (pid: number, argv: string[]) => registry.add(pid, argv),
       onExit: (pid: number) => registry.remove(pid),
       ...(config.workloadLogs
@@ -248,15 +234,8 @@ export async function startLocalCloud(config: LocalCloudConfig, logger: Logger):
       pipeline,
       parameters,
       stop,
+      processes: registry,
       kill: () => registry.killAll(),
-      async startConsole() {
-        const started = await startConsole(config, endpoints, registry, logger);
-        if (!started) return undefined;
-        // Stopped first: it is a client of everything else.
-        cleanups.push(() => started.stop());
-        endpoints.consoleUrl = started.url;
-        return started.url;
-      },
       async waitUntilAvailable(timeoutMs) {
         const deadline = Date.now() + timeoutMs;
         const watched = [names.deliveryApi, names.orderApi];
@@ -284,25 +263,4 @@ export async function startLocalCloud(config: LocalCloudConfig, logger: Logger):
     await stop();
     throw error;
   }
-}
-
-/** `.demo/endpoints.env`: `set -a; . .demo/endpoints.env` points the aws CLI, kubectl and SDKs here. */
-export function endpointsEnv(endpoints: Endpoints): string {
-  const lines = [
-    '# Written by local-cloud. Load it with: set -a; . .demo/endpoints.env; set +a',
-    `APP_PREFIX=${endpoints.prefix}`,
-    `AWS_ENDPOINT_URL=${endpoints.awsUrl}`,
-    `AWS_REGION=${endpoints.region}`,
-    `AWS_DEFAULT_REGION=${endpoints.region}`,
-    'AWS_ACCESS_KEY_ID=local-cloud',
-    'AWS_SECRET_ACCESS_KEY=local-cloud',
-    'AWS_EC2_METADATA_DISABLED=true',
-    `KUBECONFIG=${endpoints.kubeconfig}`,
-    `ORDER_API_URL=${endpoints.orderApiUrl}`,
-    `DELIVERY_API_URL=${endpoints.deliveryApiUrl}`,
-    `OTEL_EXPORTER_OTLP_ENDPOINT=${endpoints.otlpUrl}`,
-    ...(endpoints.consoleUrl ? [`CONSOLE_URL=${endpoints.consoleUrl}`] : []),
-    '',
-  ];
-  return lines.join('\n');
 }

@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { ENDPOINTS_FILE_NAME, parseEndpointsFile } from '@demo/contracts';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FREE_PORTS_ENV } from '../src/config';
@@ -62,12 +63,7 @@ async function startDemo(dir: string): Promise<Session> {
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   const readyMs = Date.now() - started;
-  const env = Object.fromEntries(
-    readFileSync(path.join(dir, 'endpoints.env'), 'utf8')
-      .split('\n')
-      .filter((line) => line.includes('=') && !line.startsWith('#'))
-      .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
-  );
+  const env = parseEndpointsFile(readFileSync(path.join(dir, ENDPOINTS_FILE_NAME), 'utf8'));
   const pids = (JSON.parse(readFileSync(path.join(dir, 'run', 'pids.json'), 'utf8')) as { pid: number }[]).map(
     (entry) => entry.pid,
   );

@@ -1,4 +1,4 @@
-import '@demo/testkit/provided-context';
+import '../vitest-mysql';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';

@@ -1,4 +1,4 @@
-import '@demo/testkit/provided-context';
+import '../vitest-mysql';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';

@@ -1,13 +1,3 @@
-import { defineConfig } from 'tsup';
+import { nodeProgram } from '../../tsup.node';
 
-// CommonJS, with only our own workspace packages bundled in: undici stays
-// a plain `require` (the same module layout as the services).
-export default defineConfig({
-  entry: ['src/main.ts'],
-  format: ['cjs'],
-  platform: 'node',
-  target: 'node20',
-  sourcemap: true,
-  clean: true,
-  noExternal: [/^@demo\//],
-});
+export default nodeProgram('src/server.ts');

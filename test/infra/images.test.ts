@@ -6,18 +6,34 @@ import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from './harness';
 
 /**
- * The Dockerfiles, linted by parsing them (no Docker engine here): pinned Node 22 slim base,
- * multi-stage, production dependencies only, non-root, `node dist/...`. And the layout they produce
- * is checked against the build: everything dist/ requires at run time is a production dependency
- * that `npm ci --omit=dev --workspace` installs.
+ * The Dockerfiles, linted by parsing them (no Docker engine here): a pinned Node 24 slim base (the
+ * Node the tests run on), multi-stage, production dependencies only, non-root, `node dist/...`.
+ * The three services share services/Dockerfile, with SERVICE substituted as `docker build
+ * --build-arg` does. And the layout they produce is checked against the build: everything dist/
+ * requires at run time is a production dependency that `npm ci --omit=dev --workspace` installs.
  */
 const IMAGES = [
-  { workspace: '@demo/order-api', dir: 'services/order-api', entry: 'dist/server.js' },
-  { workspace: '@demo/delivery-api', dir: 'services/delivery-api', entry: 'dist/server.js' },
-  { workspace: '@demo/traffic-generator', dir: 'services/traffic-generator', entry: 'dist/main.js' },
-  { workspace: '@demo/console', dir: 'console', entry: 'next start' },
+  {
+    workspace: '@demo/order-api',
+    dir: 'services/order-api',
+    dockerfile: 'services/Dockerfile',
+    entry: 'dist/server.js',
+  },
+  {
+    workspace: '@demo/delivery-api',
+    dir: 'services/delivery-api',
+    dockerfile: 'services/Dockerfile',
+    entry: 'dist/server.js',
+  },
+  {
+    workspace: '@demo/traffic-generator',
+    dir: 'services/traffic-generator',
+    dockerfile: 'services/Dockerfile',
+    entry: 'dist/server.js',
+  },
+  { workspace: '@demo/console', dir: 'console', dockerfile: 'console/Dockerfile', entry: 'next start' },
 ];
-const PINNED_NODE_22_SLIM = /^node:22\.\d+\.\d+-(bookworm|trixie)-slim$/;
+const PINNED_NODE_24_SLIM = /^node:24\.\d+\.\d+-(bookworm|trixie)-slim$/;
 
 const rootPackage = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { workspaces: string[] };
 /** packages/*, services/*, local-cloud, console -> every workspace folder. */
@@ -31,22 +47,27 @@ const workspaceDirs = rootPackage.workspaces.flatMap((pattern) =>
     : [pattern],
 );
 
-function parse(dir: string) {
-  return DockerfileParser.parse(readFileSync(path.join(REPO_ROOT, dir, 'Dockerfile'), 'utf8'));
+/** The Dockerfile as `docker build --build-arg SERVICE=<folder>` reads it for one workspace. */
+function parse(dockerfile: string, dir: string) {
+  const text = readFileSync(path.join(REPO_ROOT, dockerfile), 'utf8');
+  return DockerfileParser.parse(text.replaceAll('${SERVICE}', path.basename(dir)));
 }
 const args = (instruction: Instruction) => instruction.getArguments().map((a) => a.getValue());
 
-describe.each(IMAGES)('$dir/Dockerfile', ({ workspace, dir, entry }) => {
-  const dockerfile = parse(dir);
+describe.each(IMAGES)('$dockerfile for $workspace', ({ workspace, dir, dockerfile: file, entry }) => {
+  const dockerfile = parse(file, dir);
   const instructions = dockerfile.getInstructions();
   const froms = dockerfile.getFROMs();
   const finalStageStart = instructions.indexOf(froms.at(-1)!);
   const finalStage = instructions.slice(finalStageStart);
 
-  it('builds from a pinned Node 22 slim image, in a build stage and a runtime stage', () => {
+  it('builds from a pinned Node 24 slim image, in a build stage and a runtime stage', () => {
     const [nodeImage] = dockerfile.getInitialARGs();
     expect(nodeImage?.getProperty()?.getName()).toBe('NODE_IMAGE');
-    expect(nodeImage?.getProperty()?.getValue()).toMatch(PINNED_NODE_22_SLIM);
+    expect(nodeImage?.getProperty()?.getValue()).toMatch(PINNED_NODE_24_SLIM);
+    // What ships is what CI tests: the release in .node-version.
+    const tested = readFileSync(path.join(REPO_ROOT, '.node-version'), 'utf8').trim();
+    expect(nodeImage?.getProperty()?.getValue()).toBe(`node:${tested}-bookworm-slim`);
     expect(froms.length).toBeGreaterThanOrEqual(2);
     for (const from of froms) expect(from.getImageName()).toBe('${NODE_IMAGE}');
     expect(froms[0]!.getBuildStage()).toBe('build');
@@ -74,6 +95,13 @@ describe.each(IMAGES)('$dir/Dockerfile', ({ workspace, dir, entry }) => {
       .filter((c) => finalStage.includes(c))
       .map((c: Copy) => [...c.getFlags().map((f) => f.toString()), ...args(c)].join(' '));
     expect(copiedIntoRuntime).toContain('--from=build /app/node_modules node_modules');
+  });
+
+  it('copies the workspace it builds, and runs from its folder', () => {
+    const copies = dockerfile.getCOPYs().map((c) => args(c).join(' '));
+    expect(copies).toContain(`${dir} ${dir}`);
+    const workdirs = finalStage.filter((i) => i.getKeyword() === 'WORKDIR').map((i) => args(i)[0]);
+    expect(workdirs.at(-1)).toBe(`/app/${dir}`);
   });
 
   it('runs as a non-root user with node as the command', () => {

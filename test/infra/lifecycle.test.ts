@@ -31,7 +31,17 @@ describe('scripts 2-9 on the environment script 1 made', () => {
     // Images built for the nodes and pushed to the new repositories, tagged by commit.
     const builds = box.calls().filter((c) => c.tool === 'docker' && c.args[0] === 'build');
     expect(builds).toHaveLength(3);
-    for (const build of builds) expect(build.args).toEqual(expect.arrayContaining(['--platform', 'linux/amd64']));
+    for (const build of builds) {
+      expect(build.args).toEqual(expect.arrayContaining(['--platform', 'linux/amd64']));
+      expect(build.args[build.args.indexOf('--file') + 1]).toMatch(/\/services\/Dockerfile$/);
+    }
+    // One Dockerfile, one SERVICE per image, each tagged into its own repository.
+    const services = builds.map((b) => b.args[b.args.indexOf('--build-arg') + 1]);
+    expect(services.sort()).toEqual(['SERVICE=delivery-api', 'SERVICE=order-api', 'SERVICE=traffic-generator']);
+    for (const build of builds) {
+      const service = build.args[build.args.indexOf('--build-arg') + 1]!.slice('SERVICE='.length);
+      expect(build.args[build.args.indexOf('--tag') + 1]).toContain(`/ts-${service}:`);
+    }
     expect(Object.keys(world.repositories).sort()).toEqual(['ts-delivery-api', 'ts-order-api', 'ts-traffic-generator']);
     // The Secret holds the SSM password; the Deployment reads it from there.
     const secret = world.k8s['Secret/ts-mysql']!;

@@ -1,4 +1,4 @@
-import { LoginForm } from '../../src/ui/LoginForm';
+import { LoginForm } from '@/ui/LoginForm';
 
 export default function Login() {
   return (

@@ -1,5 +1,5 @@
-import { Header } from '../../src/ui/Header';
-import { SettingsView } from '../../src/ui/SettingsView';
+import { Header } from '@/ui/Header';
+import { SettingsView } from '@/ui/SettingsView';
 
 export const dynamic = 'force-dynamic';
 

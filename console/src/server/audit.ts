@@ -1,5 +1,5 @@
 import 'server-only';
-import type { Db } from './db';
+import { selectAll, type Db } from './db';
 
 import type { AuditEntry } from '../shared/status';
 
@@ -30,9 +30,11 @@ export class AuditLog {
 
   /** Newest first. */
   list(limit = 100): AuditEntry[] {
-    const rows = this.db
-      .prepare('SELECT id, at, actor, action, outcome, detail FROM audit ORDER BY id DESC LIMIT ?')
-      .all(limit) as (Omit<AuditEntry, 'detail'> & { detail: string })[];
+    const rows = selectAll<Omit<AuditEntry, 'detail'> & { detail: string }>(
+      this.db,
+      'SELECT id, at, actor, action, outcome, detail FROM audit ORDER BY id DESC LIMIT ?',
+      limit,
+    );
     return rows.map((row) => ({ ...row, detail: JSON.parse(row.detail) as Record<string, unknown> }));
   }
 }

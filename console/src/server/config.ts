@@ -37,7 +37,6 @@ const EnvSchema = z.object({
     .default(10),
   /** Longest wait for a rollout to complete before the runbook says it failed. */
   CONSOLE_ROLLOUT_TIMEOUT_SECONDS: z.coerce.number().int().positive().max(1800).default(180),
-  HOME: z.string().optional(),
 });
 
 export interface ConsoleConfig {
@@ -55,7 +54,6 @@ export interface ConsoleConfig {
     tracesUrl?: string;
     clusterName?: string;
     namespace: string;
-    home?: string;
   };
   caps: { maxRate: number; maxDurationSeconds: number; maxInFlight: number };
   autoRestoreMinutes: number;
@@ -94,7 +92,6 @@ export function loadConsoleConfig(
       ...(e.OTEL_EXPORTER_OTLP_ENDPOINT ? { tracesUrl: e.OTEL_EXPORTER_OTLP_ENDPOINT } : {}),
       ...(e.EKS_CLUSTER_NAME ? { clusterName: e.EKS_CLUSTER_NAME } : {}),
       namespace: e.K8S_NAMESPACE,
-      ...(e.HOME ? { home: e.HOME } : {}),
     },
     caps: {
       maxRate: e.CONSOLE_MAX_RATE,
@@ -104,8 +101,4 @@ export function loadConsoleConfig(
     autoRestoreMinutes: e.CONSOLE_AUTO_RESTORE_MINUTES,
     rolloutTimeoutSeconds: e.CONSOLE_ROLLOUT_TIMEOUT_SECONDS,
   };
-}
-
-export function isLoopback(host: string): boolean {
-  return LOOPBACK.has(host);
 }

@@ -8,13 +8,17 @@ import { loadConsoleConfig, type ConsoleConfig } from './config';
 import { openDatabase, type Db } from './db';
 import { Kube } from './kube';
 import { OrderApi } from './order-api';
-import { Parameters } from './parameters';
+import { OrderDesk } from './orders';
+import { PoolParameterStore } from './pool-parameters';
+import { clusterRunbookPorts } from './runbook/ports';
 import { Runbook } from './runbook/runbook';
 import { RunStore } from './runbook/store';
 import { systemClock } from './runbook/types';
 import { Signals } from './signals';
 import { resolveTarget, type Target } from './target';
+import { BackgroundTraffic } from './traffic';
 
+/** Everything the console's routes use, built from one validated config. */
 export interface ConsoleContext {
   config: ConsoleConfig;
   target: Target;
@@ -22,49 +26,41 @@ export interface ConsoleContext {
   clients: Clients;
   kube: Kube;
   orderApi: OrderApi;
-  parameters: Parameters;
+  orders: OrderDesk;
+  traffic: BackgroundTraffic;
+  parameters: PoolParameterStore;
   db: Db;
   audit: AuditLog;
   runbook: Runbook;
   bursts: BurstManager;
   signals: Signals;
   startedAt: Date;
+  /** Stops timers and closes the database (tests; the server process simply exits). */
+  dispose(): void;
 }
 
-function build(): ConsoleContext {
-  const config = loadConsoleConfig();
+/**
+ * The console's composition root: resolves the target, makes the clients and wires every server
+ * module to them. Route handlers reach it through `getConsole()`; tests call it with their own config.
+ */
+export function createConsoleContext(config: ConsoleConfig): ConsoleContext {
   const target = resolveTarget(config);
   const names = appNames(target.prefix);
   const clients = createClients(target);
   const kube = new Kube(clients, target.namespace);
   const orderApi = new OrderApi(kube, names.orderApi);
-  const parameters = new Parameters(clients, names);
+  const parameters = new PoolParameterStore(clients, names);
   const db = openDatabase(path.join(config.dataDir, 'console.db'));
   const audit = new AuditLog(db);
   const runs = new RunStore(db);
-  const runbook = new Runbook(
-    {
-      readParams: async () => (await parameters.read()).params,
-      writeParams: (params) => parameters.write(params),
-      restart: async () => (await kube.restart(names.deliveryApi)).metadata?.generation ?? 0,
-      rollout: async () => {
-        const { state, generation } = await kube.rollout(names.deliveryApi);
-        return { state, generation };
-      },
-      configs: () => kube.deliveryConfigs(names.deliveryApi),
-    },
-    runs,
-    audit,
-    systemClock,
-    {
-      names,
-      deployment: names.deliveryApi,
-      autoRestoreMs: config.autoRestoreMinutes * 60_000,
-      rolloutTimeoutMs: config.rolloutTimeoutSeconds * 1000,
-      verifyTimeoutMs: 20_000,
-      pollMs: 250,
-    },
-  );
+  const runbook = new Runbook(clusterRunbookPorts(kube, parameters, names.deliveryApi), runs, audit, systemClock, {
+    names,
+    deployment: names.deliveryApi,
+    autoRestoreMs: config.autoRestoreMinutes * 60_000,
+    rolloutTimeoutMs: config.rolloutTimeoutSeconds * 1000,
+    verifyTimeoutMs: 20_000,
+    pollMs: 250,
+  });
   const bursts = new BurstManager(db, audit, orderApi, config.caps);
   const signals = new Signals(clients, target, names, { runs, bursts, audit });
   return {
@@ -74,6 +70,8 @@ function build(): ConsoleContext {
     clients,
     kube,
     orderApi,
+    orders: new OrderDesk(orderApi, audit),
+    traffic: new BackgroundTraffic(kube, audit, names),
     parameters,
     db,
     audit,
@@ -81,17 +79,21 @@ function build(): ConsoleContext {
     bursts,
     signals,
     startedAt: new Date(),
+    dispose() {
+      runbook.dispose();
+      db.close();
+    },
   };
 }
 
 const holder = globalThis as typeof globalThis & { __demoConsole?: ConsoleContext };
 
 /**
- * The console's server side, built once per process: config read and validated, target resolved,
- * clients made. Kept on globalThis because Next bundles route handlers and instrumentation.ts
- * separately, and they must share one runbook and one database.
+ * The console of this process, built once from the environment. Kept on globalThis because Next
+ * bundles route handlers and instrumentation.ts separately, and they must share one runbook and
+ * one database.
  */
 export function getConsole(): ConsoleContext {
-  holder.__demoConsole ??= build();
+  holder.__demoConsole ??= createConsoleContext(loadConsoleConfig());
   return holder.__demoConsole;
 }

@@ -1,9 +1,10 @@
 import 'server-only';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import { DatabaseSync, type SQLInputValue } from 'node:sqlite';
 
-export type Db = Database.Database;
+/** Node's own SQLite (no native addon to build): synchronous, one connection per console process. */
+export type Db = DatabaseSync;
 
 const MIGRATIONS: readonly string[] = [
   `CREATE TABLE runs (
@@ -47,15 +48,30 @@ const MIGRATIONS: readonly string[] = [
 /** Opens (and migrates) the console's SQLite file; `:memory:` for tests. */
 export function openDatabase(file: string): Db {
   if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
-  const db = new Database(file);
-  db.pragma('journal_mode = WAL');
-  db.pragma('busy_timeout = 5000');
-  const version = db.pragma('user_version', { simple: true }) as number;
+  const db = new DatabaseSync(file, { timeout: 5000 });
+  if (file !== ':memory:') db.exec('PRAGMA journal_mode = WAL');
+  const { user_version: version } = db.prepare('PRAGMA user_version').get() as { user_version: number };
   for (let i = version; i < MIGRATIONS.length; i++) {
-    db.transaction(() => {
+    // One migration and its version bump commit together, or not at all.
+    db.exec('BEGIN IMMEDIATE');
+    try {
       db.exec(MIGRATIONS[i] ?? '');
-      db.pragma(`user_version = ${i + 1}`);
-    })();
+      db.exec(`PRAGMA user_version = ${i + 1}`);
+      db.exec('COMMIT');
+    } catch (error) {
+      db.exec('ROLLBACK');
+      throw error;
+    }
   }
   return db;
+}
+
+/** Every row of a query, typed as the caller's row shape (the migrations above fix the columns). */
+export function selectAll<Row>(db: Db, sql: string, ...params: SQLInputValue[]): Row[] {
+  return db.prepare(sql).all(...params) as unknown as Row[];
+}
+
+/** The first row of a query, if any, typed as the caller's row shape. */
+export function selectOne<Row>(db: Db, sql: string, ...params: SQLInputValue[]): Row | undefined {
+  return db.prepare(sql).get(...params) as unknown as Row | undefined;
 }

@@ -1,23 +1,9 @@
 import 'server-only';
 import { timingSafeEqual } from 'node:crypto';
-import { z } from 'zod';
-import { BurstConflictError } from './bursts/manager';
 import { getConsole, type ConsoleContext } from './context';
-import { RunConflictError } from './runbook/types';
-import { NotFoundError } from './signals';
-import { TargetError } from './target';
+import { BadRequestError, isConsoleError, isZodError } from './errors';
 
 export const TOKEN_COOKIE = 'console_operator';
-
-export class HttpProblem extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-    readonly details?: { field: string; message: string }[],
-  ) {
-    super(message);
-  }
-}
 
 function problem(status: number, error: string, extra: Record<string, unknown> = {}): Response {
   return Response.json({ error, status_code: status, ...extra }, { status });
@@ -65,16 +51,21 @@ export interface Handler<P> {
   (input: { request: Request; params: P; app: ConsoleContext; actor: string }): Promise<Response> | Response;
 }
 
+export interface RouteOptions {
+  /** Answers without the operator token (the login route, which checks the token itself). */
+  public?: boolean;
+}
+
 /**
  * Every API route goes through here: operator token (when the console is bound beyond
  * loopback), Origin check on mutations, the actor's name for the audit log, and one mapping from
  * errors to JSON problems.
  */
-export function route<P = Record<string, never>>(handler: Handler<P>) {
+export function route<P = Record<string, never>>(handler: Handler<P>, options: RouteOptions = {}) {
   return async (request: Request, context: { params: Promise<P> }): Promise<Response> => {
     try {
       const app = getConsole();
-      if (!isOperator(request, app.config.operatorToken))
+      if (!options.public && !isOperator(request, app.config.operatorToken))
         return problem(401, 'Operator token required: sign in at /login');
       if (request.method !== 'GET' && request.method !== 'HEAD' && crossSite(request))
         return problem(403, 'Cross-site request refused');
@@ -82,17 +73,12 @@ export function route<P = Record<string, never>>(handler: Handler<P>) {
       const actor = `${app.config.operatorToken ? 'operator' : 'presenter'}@${address}`;
       return await handler({ request, params: await context.params, app, actor });
     } catch (error) {
-      if (error instanceof z.ZodError) {
+      if (isZodError(error)) {
         return problem(422, 'Validation failed', {
           details: error.issues.map((i) => ({ field: i.path.join('.') || '(body)', message: i.message })),
         });
       }
-      if (error instanceof HttpProblem)
-        return problem(error.status, error.message, error.details ? { details: error.details } : {});
-      if (error instanceof RunConflictError) return problem(409, error.message, { running: error.running });
-      if (error instanceof BurstConflictError) return problem(409, error.message, { running: error.running.id });
-      if (error instanceof TargetError) return problem(503, error.message);
-      if (error instanceof NotFoundError) return problem(404, error.message);
+      if (isConsoleError(error)) return problem(error.status, error.message, error.extra);
       const message = error instanceof Error ? error.message : String(error);
       console.error(`[console] ${request.method} ${new URL(request.url).pathname} failed:`, error);
       return problem(502, `The console could not complete this: ${message}`);
@@ -100,11 +86,13 @@ export function route<P = Record<string, never>>(handler: Handler<P>) {
   };
 }
 
-/** Reads a JSON body, or answers 400. */
-export async function jsonBody(request: Request): Promise<unknown> {
+/** Reads a JSON body, or answers 400. An empty body reads as `whenEmpty`, when one is given. */
+export async function jsonBody(request: Request, whenEmpty?: unknown): Promise<unknown> {
+  const text = await request.text();
+  if (!text && whenEmpty !== undefined) return whenEmpty;
   try {
-    return (await request.json()) as unknown;
+    return JSON.parse(text) as unknown;
   } catch {
-    throw new HttpProblem(400, 'The request body is not valid JSON');
+    throw new BadRequestError('The request body is not valid JSON');
   }
 }

@@ -6,13 +6,9 @@ import {
   type RecentOrdersResponse,
 } from '@demo/contracts';
 import type { Kube } from './kube';
+import type { SubmitResult } from '../shared/orders';
 
-export interface SubmitResult {
-  status: number;
-  latencyMs: number;
-  body: unknown;
-  url: string;
-}
+export type { SubmitResult };
 
 /**
  * The Order API, found where clients find it: the address in its Service's load balancer status

@@ -5,7 +5,7 @@ import type { Chip, StatusView } from '../shared/status';
 import type { Clients } from './clients';
 import type { Kube } from './kube';
 import type { OrderApi } from './order-api';
-import type { Parameters } from './parameters';
+import type { PoolParameterStore } from './pool-parameters';
 
 function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -16,7 +16,7 @@ export async function readStatus(deps: {
   clients: Clients;
   kube: Kube;
   orderApi: OrderApi;
-  parameters: Parameters;
+  parameters: PoolParameterStore;
   names: AppNames;
 }): Promise<StatusView> {
   const { kube, names } = deps;

@@ -1,6 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { formatEndpointsFile } from '@demo/contracts';
 import { describe, expect, it } from 'vitest';
 import { loadConsoleConfig } from './config';
 import { resolveTarget, TargetError } from './target';
@@ -57,7 +58,19 @@ describe('target resolution', () => {
   it('local: reads local-cloud endpoints.env otherwise', () => {
     const endpoints = file(
       'endpoints.env',
-      '# comment\nAPP_PREFIX=ts\nAWS_ENDPOINT_URL=http://127.0.0.1:9999\nAWS_REGION=eu-west-1\nKUBECONFIG=/tmp/kc\n',
+      formatEndpointsFile({
+        APP_PREFIX: 'ts',
+        AWS_ENDPOINT_URL: 'http://127.0.0.1:9999',
+        AWS_REGION: 'eu-west-1',
+        AWS_DEFAULT_REGION: 'eu-west-1',
+        AWS_ACCESS_KEY_ID: 'local-cloud',
+        AWS_SECRET_ACCESS_KEY: 'local-cloud',
+        AWS_EC2_METADATA_DISABLED: 'true',
+        KUBECONFIG: '/tmp/kc',
+        ORDER_API_URL: 'http://127.0.0.1:8080',
+        DELIVERY_API_URL: 'http://127.0.0.1:5000',
+        OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318',
+      }),
     );
     const target = resolveTarget(loadConsoleConfig({ CONSOLE_ENDPOINTS_FILE: endpoints }, dir));
     expect(target).toMatchObject({

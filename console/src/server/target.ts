@@ -2,8 +2,9 @@ import 'server-only';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { DEFAULT_APP_PREFIX } from '@demo/contracts';
+import { DEFAULT_APP_PREFIX, parseEndpointsFile, type LocalEndpoints } from '@demo/contracts';
 import type { ConsoleConfig } from './config';
+import { TargetError } from './errors';
 
 /** Where the console's clients point, resolved once from config (and files) at start-up. */
 export interface Target {
@@ -30,18 +31,7 @@ export interface Target {
   sources: Record<string, string>;
 }
 
-export class TargetError extends Error {}
-
-/** `KEY=value` lines (local-cloud's endpoints.env). */
-export function parseEnvFile(text: string): Record<string, string> {
-  const values: Record<string, string> = {};
-  for (const line of text.split('\n')) {
-    const trimmed = line.trim();
-    if (!trimmed || trimmed.startsWith('#') || !trimmed.includes('=')) continue;
-    values[trimmed.slice(0, trimmed.indexOf('='))] = trimmed.slice(trimmed.indexOf('=') + 1);
-  }
-  return values;
-}
+export { TargetError };
 
 /** The fields of `.cluster-config/cluster-resources.json` the console needs (infra-scripts write it). */
 const ClusterStateSchema = z.object({
@@ -53,14 +43,18 @@ const ClusterStateSchema = z.object({
 export function resolveTarget(config: ConsoleConfig): Target {
   if (config.target === 'local') {
     const fromEnv = config.env.awsEndpoint && config.env.kubeconfig;
-    let file: Record<string, string> = {};
+    let file: Partial<LocalEndpoints> = {};
     if (!fromEnv) {
       if (!existsSync(config.endpointsFile)) {
         throw new TargetError(
           `No local-cloud endpoints: set AWS_ENDPOINT_URL and KUBECONFIG, or start local-cloud (npm run demo), which writes ${config.endpointsFile}.`,
         );
       }
-      file = parseEnvFile(readFileSync(config.endpointsFile, 'utf8'));
+      try {
+        file = parseEndpointsFile(readFileSync(config.endpointsFile, 'utf8'));
+      } catch (error) {
+        throw new TargetError(`${config.endpointsFile} is ${error instanceof Error ? error.message : String(error)}`);
+      }
     }
     const source = fromEnv ? 'environment' : path.relative(process.cwd(), config.endpointsFile);
     const awsEndpoint = config.env.awsEndpoint ?? file.AWS_ENDPOINT_URL;

@@ -27,6 +27,7 @@ export class Cluster {
   private readonly services = new Map<string, V1Service>();
   private readonly shown = new Map<Deployment, { fingerprint: string; resourceVersion: string }>();
   private timer: NodeJS.Timeout | undefined;
+  private nudged = false;
 
   constructor(readonly namespaces: readonly string[] = ['default']) {
     this.events.setMaxListeners(100);
@@ -56,6 +57,20 @@ export class Cluster {
   start(intervalMs = 200): void {
     this.tick();
     this.timer = setInterval(() => this.tick(), intervalMs);
+  }
+
+  /**
+   * Reconciles on the next turn of the event loop, once however often it is asked: a replica
+   * changed (ready, exited), so its controller acts and watchers hear about it now rather than
+   * at the next periodic tick.
+   */
+  nudge(): void {
+    if (this.nudged) return;
+    this.nudged = true;
+    setImmediate(() => {
+      this.nudged = false;
+      this.tick();
+    });
   }
 
   tick(): void {
@@ -114,6 +129,20 @@ export class Cluster {
     return this.allDeployments()
       .filter((d) => namespace === undefined || d.object.metadata.namespace === namespace)
       .flatMap((d) => d.pods());
+  }
+
+  /** The Pod object of one replica. */
+  pod(namespace: string, podName: string): V1Pod | undefined {
+    const { deployment, replica } = this.replica(namespace, podName);
+    return deployment.pods().find((pod) => pod.metadata?.name === replica.name);
+  }
+
+  /** Deletes a pod: its replica terminates gracefully and the controller starts a replacement. */
+  deletePod(namespace: string, podName: string): V1Pod | undefined {
+    const { deployment, replica } = this.replica(namespace, podName);
+    void replica.terminate();
+    deployment.reconcile();
+    return deployment.pods().find((pod) => pod.metadata?.name === replica.name);
   }
 
   /** The replica behind a pod name, for logs, proxying and deletion. */

@@ -6,6 +6,7 @@ import type {
   V1DeploymentStatus,
   V1Pod,
 } from '@kubernetes/client-node';
+import { podView, type PodOwner } from './pod-view';
 import { Replica, type ProcessSpec } from './replica';
 
 /**
@@ -20,7 +21,7 @@ export interface DeploymentHooks {
   allocatePort: () => Promise<number>;
   /** Turns the template's container into a process (command, working directory, env). */
   processFor: (container: V1Container) => ProcessSpec;
-  /** Something observable changed (replica readiness, counts): bump resourceVersion, wake watchers. */
+  /** A replica changed (ready, exited): the cluster reconciles, bumps resourceVersion and wakes watchers. */
   onChange: () => void;
   onSpawn?: (pid: number, argv: string[]) => void;
   onExit?: (pid: number) => void;
@@ -113,6 +114,7 @@ export class Deployment {
       const replica = this.replicas[i];
       if (replica?.terminating && replica.state.kind === 'terminated') this.replicas.splice(i, 1);
     }
+    this.track();
   }
 
   private async startReplica(hash: string): Promise<void> {
@@ -146,8 +148,8 @@ export class Deployment {
     this.replicas.length = 0;
   }
 
-  /** The status Kubernetes would report, derived from the replicas now. */
-  status(): V1DeploymentStatus {
+  /** Counts and conditions of the replicas now: what status() reports and track() remembers. */
+  private observe() {
     const hash = this.templateHash();
     const desired = this.desired;
     const active = this.replicas.filter((r) => !r.terminating);
@@ -155,50 +157,67 @@ export class Deployment {
     const ready = active.filter((r) => r.ready);
     const updatedAvailable = updated.filter((r) => r.ready).length;
     const complete = updated.length === desired && active.length === desired && updatedAvailable === desired;
-
-    const key = `${updated.length}/${ready.length}/${active.length}`;
-    if (key !== this.progressKey || complete) {
-      this.progressKey = key;
-      this.lastProgressAt = Date.now();
-    }
+    const progressKey = `${updated.length}/${ready.length}/${active.length}`;
     const deadlineSeconds = this.object.spec.progressDeadlineSeconds ?? 600;
-    const stalled = !complete && Date.now() - this.lastProgressAt > deadlineSeconds * 1000;
-
-    const conditions: V1DeploymentCondition[] = [
-      this.condition(
-        'Available',
-        ready.length >= desired - MAX_UNAVAILABLE ? 'True' : 'False',
-        ready.length >= desired - MAX_UNAVAILABLE ? 'MinimumReplicasAvailable' : 'MinimumReplicasUnavailable',
-        ready.length >= desired - MAX_UNAVAILABLE
-          ? 'Deployment has minimum availability.'
-          : 'Deployment does not have minimum availability.',
-      ),
+    const progressed = progressKey !== this.progressKey || complete;
+    const stalled = !complete && !progressed && Date.now() - this.lastProgressAt > deadlineSeconds * 1000;
+    const available = ready.length >= desired - MAX_UNAVAILABLE;
+    const conditions: [type: string, status: string, reason: string, message: string][] = [
+      available
+        ? ['Available', 'True', 'MinimumReplicasAvailable', 'Deployment has minimum availability.']
+        : ['Available', 'False', 'MinimumReplicasUnavailable', 'Deployment does not have minimum availability.'],
       stalled
-        ? this.condition(
+        ? [
             'Progressing',
             'False',
             'ProgressDeadlineExceeded',
             `ReplicaSet "${this.name}-${hash}" has timed out progressing.`,
-          )
+          ]
         : complete
-          ? this.condition(
+          ? [
               'Progressing',
               'True',
               'NewReplicaSetAvailable',
               `ReplicaSet "${this.name}-${hash}" has successfully progressed.`,
-            )
-          : this.condition(
-              'Progressing',
-              'True',
-              'ReplicaSetUpdated',
-              `ReplicaSet "${this.name}-${hash}" is progressing.`,
-            ),
+            ]
+          : ['Progressing', 'True', 'ReplicaSetUpdated', `ReplicaSet "${this.name}-${hash}" is progressing.`],
     ];
+    return { desired, active, updated, ready, progressKey, progressed, conditions };
+  }
+
+  /**
+   * Remembers when the rollout last progressed and when each condition last changed; run by
+   * reconcile(), so that status() stays a pure read.
+   */
+  private track(): void {
+    const { progressKey, progressed, conditions } = this.observe();
+    const now = new Date().toISOString();
+    if (progressed) {
+      this.progressKey = progressKey;
+      this.lastProgressAt = Date.now();
+    }
+    for (const [type, status, reason] of conditions) {
+      const previous = this.conditionSince.get(type);
+      if (!previous || previous.status !== status || previous.reason !== reason)
+        this.conditionSince.set(type, { status, reason, at: now });
+    }
+  }
+
+  /** The status Kubernetes would report, derived from the replicas now (reads only). */
+  status(): V1DeploymentStatus {
+    const { desired, active, updated, ready, conditions } = this.observe();
+    const now = new Date().toISOString();
+    const withTimes = conditions.map(([type, status, reason, message]): V1DeploymentCondition => {
+      const previous = this.conditionSince.get(type);
+      // A change since the last reconcile has just happened.
+      const since = previous && previous.status === status && previous.reason === reason ? previous.at : now;
+      return { type, status, reason, message, lastUpdateTime: new Date(since), lastTransitionTime: new Date(since) };
+    });
     // Kubernetes omits zero counts from the JSON; clients read them as absent.
     const count = (n: number) => (n > 0 ? n : undefined);
     const status: V1DeploymentStatus = {
       observedGeneration: this.object.metadata.generation,
-      conditions,
+      conditions: withTimes,
     };
     const fields = {
       replicas: count(active.length),
@@ -212,93 +231,15 @@ export class Deployment {
     return status;
   }
 
-  private condition(type: string, status: string, reason: string, message: string): V1DeploymentCondition {
-    const previous = this.conditionSince.get(type);
-    const now = new Date().toISOString();
-    const since = previous && previous.status === status && previous.reason === reason ? previous.at : now;
-    this.conditionSince.set(type, { status, reason, at: since });
-    return { type, status, reason, message, lastUpdateTime: new Date(since), lastTransitionTime: new Date(since) };
-  }
-
   /** One Pod object per replica, terminating ones included (with deletionTimestamp). */
   pods(): V1Pod[] {
-    const container = this.object.spec.template.spec?.containers[0];
-    return this.replicas.map((replica) => {
-      const state = replica.state;
-      const phase =
-        state.kind === 'running' || state.kind === 'waiting'
-          ? state.kind === 'running'
-            ? 'Running'
-            : 'Pending'
-          : 'Failed';
-      return {
-        apiVersion: 'v1',
-        kind: 'Pod',
-        metadata: {
-          name: replica.name,
-          namespace: this.object.metadata.namespace,
-          uid: createHash('sha256').update(replica.name).digest('hex').slice(0, 32),
-          creationTimestamp: replica.createdAt,
-          labels: { ...(this.object.spec.template.metadata?.labels ?? {}), 'pod-template-hash': replica.templateHash },
-          annotations: {
-            ...(this.object.spec.template.metadata?.annotations ?? {}),
-            'local-cloud/port': String(replica.port),
-          },
-          ...(replica.deletedAt
-            ? {
-                deletionTimestamp: replica.deletedAt,
-                deletionGracePeriodSeconds: Math.round(this.terminationGraceMs / 1000),
-              }
-            : {}),
-          ownerReferences: [
-            {
-              apiVersion: 'apps/v1',
-              kind: 'ReplicaSet',
-              name: `${this.name}-${replica.templateHash}`,
-              uid: this.object.metadata.uid ?? '',
-              controller: true,
-            },
-          ],
-        },
-        spec: {
-          containers: container
-            ? [{ ...container, ports: [{ containerPort: replica.port, name: 'http', protocol: 'TCP' }] }]
-            : [],
-          terminationGracePeriodSeconds: Math.round(this.terminationGraceMs / 1000),
-        },
-        status: {
-          phase,
-          podIP: '127.0.0.1',
-          hostIP: '127.0.0.1',
-          startTime: replica.createdAt,
-          conditions: [
-            { type: 'Ready', status: replica.ready ? 'True' : 'False' },
-            { type: 'ContainersReady', status: replica.ready ? 'True' : 'False' },
-          ],
-          containerStatuses: [
-            {
-              name: container?.name ?? this.name,
-              image: container?.image ?? '',
-              imageID: '',
-              ready: replica.ready,
-              started: state.kind === 'running',
-              restartCount: replica.restarts,
-              state:
-                state.kind === 'running'
-                  ? { running: { startedAt: state.startedAt } }
-                  : state.kind === 'waiting'
-                    ? { waiting: { reason: state.reason, ...(state.message ? { message: state.message } : {}) } }
-                    : {
-                        terminated: {
-                          exitCode: state.exitCode ?? 137,
-                          reason: state.signal ?? 'Completed',
-                          finishedAt: state.finishedAt,
-                        },
-                      },
-            },
-          ],
-        },
-      };
-    });
+    const owner: PodOwner = {
+      name: this.name,
+      namespace: this.object.metadata.namespace,
+      uid: this.object.metadata.uid ?? '',
+      template: this.object.spec.template,
+      terminationGraceMs: this.terminationGraceMs,
+    };
+    return this.replicas.map((replica) => podView(replica, owner));
   }
 }

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { V1Container, V1Deployment, V1EnvVar, V1Service } from '@kubernetes/client-node';
 import { appNames, DATABASE_NAME, PORTS } from '@demo/contracts';
+import { LOCAL_CREDENTIALS } from '../endpoints';
 import type { ProcessSpec } from './replica';
 
 /**
@@ -93,10 +94,9 @@ export function workloadObjects(e: WorkloadEndpoints) {
       MYSQL_DATABASE: DATABASE_NAME,
       AWS_REGION: e.region,
       AWS_ENDPOINT_URL: e.awsUrl,
-      AWS_ACCESS_KEY_ID: 'local-cloud',
-      AWS_SECRET_ACCESS_KEY: 'local-cloud',
+      AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
       AWS_EC2_METADATA_DISABLED: 'true',
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       MYSQL_POOL_TIMEOUT_MS: e.deliveryPoolTimeoutMs,
       SHUTDOWN_TIMEOUT_MS: 25_000,
       LOG_LEVEL: 'info',
@@ -125,7 +125,7 @@ export function workloadObjects(e: WorkloadEndpoints) {
     name: 'traffic-generator',
     image: `local-cloud/${names.trafficGenerator}:dev`,
     workingDir: service('traffic-generator'),
-    command: ['node', 'dist/main.js'],
+    command: ['node', 'dist/server.js'],
     env: env({
       APP_PREFIX: e.prefix,
       ORDER_API_URL: `http://127.0.0.1:${e.orderApiPort}`,

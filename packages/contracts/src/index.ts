@@ -8,3 +8,4 @@ export * from './health';
 export * from './sample-orders';
 export * from './rollout';
 export * from './traces';
+export * from './endpoints-file';

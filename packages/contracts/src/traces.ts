@@ -1,6 +1,6 @@
 /**
- * One trace in a list, as local-cloud's `GET /api/traces` answers it and as the console shows it
- * (on AWS the console builds the same shape from X-Ray trace summaries).
+ * One trace in a list, as local-cloud's `GET /api/traces` answers it and as the console shows it.
+ * Only local-cloud serves traces: on AWS the console links to X-Ray in the CloudWatch console instead.
  */
 export interface TraceSummary {
   traceId: string;

@@ -1,5 +1,7 @@
-import './provided-context';
+import type {} from '@demo/local-cloud/vitest-mysql';
 export * from './database';
 export * from './local-ssm';
 export * from './http';
 export * from './child-service';
+export * from './delivery-api';
+export * from './test-cloud';

@@ -1,7 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import { createTestDatabase, getJson, postJson, type TestDatabase } from '@demo/testkit';
-import { deliveryOrder, startDelivery, type RunningDelivery } from './helpers';
+import {
+  createTestDatabase,
+  getJson,
+  postJson,
+  type TestDatabase,
+  deliveryOrder,
+  startDelivery,
+  type RunningDelivery,
+} from '@demo/testkit';
 
 let db: TestDatabase;
 let delivery: RunningDelivery;

@@ -2,11 +2,18 @@ import { PutParameterCommand } from '@aws-sdk/client-ssm';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { appNames, POOL_PARAM_DEFAULTS } from '@demo/contracts';
-import { createTestDatabase, getJson, startLocalSsm, type LocalSsm, type TestDatabase } from '@demo/testkit';
+import {
+  createTestDatabase,
+  getJson,
+  startLocalSsm,
+  type LocalSsm,
+  type TestDatabase,
+  deliveryEnv,
+  startDelivery,
+} from '@demo/testkit';
 import { loadConfig } from '../src/config';
 import { FaultSwitch, ssmParamReader, type ParamReading } from '../src/parameters';
 import { createSsmClient } from '../src/service';
-import { deliveryEnv, startDelivery } from './helpers';
 
 let db: TestDatabase;
 let ssm: LocalSsm;

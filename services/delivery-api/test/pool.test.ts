@@ -1,7 +1,15 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createTestDatabase, getJson, postJson, startLocalSsm, type LocalSsm, type TestDatabase } from '@demo/testkit';
+import {
+  createTestDatabase,
+  getJson,
+  postJson,
+  startLocalSsm,
+  type LocalSsm,
+  type TestDatabase,
+  deliveryOrder,
+  startDelivery,
+} from '@demo/testkit';
 import { Database, PoolTimeoutError } from '../src/db/pool';
-import { deliveryOrder, startDelivery } from './helpers';
 
 let db: TestDatabase;
 let ssm: LocalSsm;

@@ -1,8 +1,15 @@
 import path from 'node:path';
 import { Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createTestDatabase, startChildService, startLocalSsm, type LocalSsm, type TestDatabase } from '@demo/testkit';
-import { deliveryEnv, deliveryOrder } from './helpers';
+import {
+  createTestDatabase,
+  startChildService,
+  startLocalSsm,
+  type LocalSsm,
+  type TestDatabase,
+  deliveryEnv,
+  deliveryOrder,
+} from '@demo/testkit';
 
 let db: TestDatabase;
 let ssm: LocalSsm;

@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createTestDatabase, postJson, type TestDatabase } from '@demo/testkit';
-import { deliveryOrder, startDelivery, type RunningDelivery } from './helpers';
+import {
+  createTestDatabase,
+  postJson,
+  type TestDatabase,
+  deliveryOrder,
+  startDelivery,
+  type RunningDelivery,
+} from '@demo/testkit';
 
 /**
  * The Delivery API's validation matrix (seed contract §2.3, made strict and answered with 422).

@@ -1,7 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createTestDatabase, postJson, type TestDatabase } from '@demo/testkit';
-import { startDelivery, type RunningDelivery } from '../../delivery-api/test/helpers';
+import { createTestDatabase, postJson, type TestDatabase, startDelivery, type RunningDelivery } from '@demo/testkit';
 import { startOrder, type RunningOrder } from './helpers';
 
 /**

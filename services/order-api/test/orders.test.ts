@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createTestDatabase, getJson, postJson, type TestDatabase } from '@demo/testkit';
-import { startDelivery, type RunningDelivery } from '../../delivery-api/test/helpers';
+import {
+  createTestDatabase,
+  getJson,
+  postJson,
+  type TestDatabase,
+  startDelivery,
+  type RunningDelivery,
+} from '@demo/testkit';
 import { order, startOrder, type RunningOrder } from './helpers';
 
 let db: TestDatabase;

@@ -1,7 +1,14 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createTestDatabase, startChildService, startLocalSsm, type LocalSsm, type TestDatabase } from '@demo/testkit';
-import { startDelivery, type RunningDelivery } from '../../delivery-api/test/helpers';
+import {
+  createTestDatabase,
+  startChildService,
+  startLocalSsm,
+  type LocalSsm,
+  type TestDatabase,
+  startDelivery,
+  type RunningDelivery,
+} from '@demo/testkit';
 import { order } from './helpers';
 
 let db: TestDatabase;

@@ -1,8 +1,14 @@
 import http from 'node:http';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
-import { createTestDatabase, listenOnFreePort, startChildService, type TestDatabase } from '@demo/testkit';
-import { startDelivery, type RunningDelivery } from '../../delivery-api/test/helpers';
+import {
+  createTestDatabase,
+  listenOnFreePort,
+  startChildService,
+  type TestDatabase,
+  startDelivery,
+  type RunningDelivery,
+} from '@demo/testkit';
 import { order } from './helpers';
 
 /**

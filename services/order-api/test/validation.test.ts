@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { GENERATED_ORDER_ID_PATTERN } from '@demo/contracts';
-import { createTestDatabase, postJson, type TestDatabase } from '@demo/testkit';
-import { startDelivery, type RunningDelivery } from '../../delivery-api/test/helpers';
+import { createTestDatabase, postJson, type TestDatabase, startDelivery, type RunningDelivery } from '@demo/testkit';
 import { order, startOrder, type RunningOrder } from './helpers';
 
 /**

@@ -1,4 +1,4 @@
-import { jsonBody, route } from '../../../src/server/http';
+import { jsonBody, route } from '@/server/http';
 
 export const dynamic = 'force-dynamic';
 

@@ -1,5 +1,5 @@
-import { route } from '../../../src/server/http';
-import { readStatus } from '../../../src/server/status';
+import { route } from '@/server/http';
+import { readStatus } from '@/server/status';
 
 export const dynamic = 'force-dynamic';
 

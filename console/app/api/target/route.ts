@@ -1,4 +1,4 @@
-import { route } from '../../../src/server/http';
+import { route } from '@/server/http';
 
 export const dynamic = 'force-dynamic';
 

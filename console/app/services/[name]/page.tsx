@@ -1,5 +1,5 @@
-import { Header } from '../../../src/ui/Header';
-import { ServiceDetailView } from '../../../src/ui/signals/ServiceDetailView';
+import { Header } from '@/ui/Header';
+import { ServiceDetailView } from '@/ui/signals/ServiceDetailView';
 
 export const dynamic = 'force-dynamic';
 

@@ -2,13 +2,14 @@ import 'server-only';
 import { randomUUID } from 'node:crypto';
 import { startLoad, type LoadRun, type Snapshot } from '@demo/load';
 import type { AuditLog } from '../audit';
-import type { Db } from '../db';
+import { ConflictError } from '../errors';
+import { selectAll, selectOne, type Db } from '../db';
 import type { OrderApi } from '../order-api';
 import { burstRequestSchema, type BurstCaps, type BurstRecord } from '../../shared/bursts';
 
-export class BurstConflictError extends Error {
+export class BurstConflictError extends ConflictError {
   constructor(readonly running: BurstRecord) {
-    super(`Burst ${running.id} is still running; stop it or wait for it to finish`);
+    super(`Burst ${running.id} is still running; stop it or wait for it to finish`, { running: running.id });
     this.name = 'BurstConflictError';
   }
 }
@@ -134,17 +135,17 @@ export class BurstManager {
 
   get(id: string): BurstRecord | undefined {
     if (this.current?.record.id === id) return structuredClone(this.current.record);
-    const row = this.db.prepare('SELECT * FROM bursts WHERE id = ?').get(id) as Row | undefined;
+    const row = selectOne<Row>(this.db, 'SELECT * FROM bursts WHERE id = ?', id);
     return row && toRecord(row);
   }
 
   /** Newest first, without the per-second snapshots. */
   list(limit = 20): Omit<BurstRecord, 'snapshots'>[] {
-    const rows = this.db
-      .prepare(
-        "SELECT id, status, started_by, started_at, ended_at, options, summary, '[]' AS snapshots FROM bursts ORDER BY started_at DESC LIMIT ?",
-      )
-      .all(limit) as Row[];
+    const rows = selectAll<Row>(
+      this.db,
+      "SELECT id, status, started_by, started_at, ended_at, options, summary, '[]' AS snapshots FROM bursts ORDER BY started_at DESC LIMIT ?",
+      limit,
+    );
     return rows.map((row) => {
       const { snapshots: _unused, ...rest } = toRecord(row);
       return rest;

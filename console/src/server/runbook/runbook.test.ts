@@ -14,8 +14,8 @@ import { RunConflictError, type Clock, type RunbookPorts } from './types';
 
 /**
  * The state machine with in-memory ports (SSM values, a Deployment that rolls out when told, and
- * replicas that report what they run). The same runbook against the real local-cloud is covered
- * in console/test/runbook.integration.test.ts.
+ * replicas that report what they run). The same runbook, built by createConsoleContext, against a
+ * running local-cloud is covered in test/console-runbook.test.ts.
  */
 class FakeCluster implements RunbookPorts {
   params: PoolParams = { ...POOL_PARAM_DEFAULTS };
@@ -107,7 +107,8 @@ const dbs: Db[] = [];
 const runbooks: Runbook[] = [];
 afterEach(() => {
   runbooks.splice(0).forEach((r) => r.dispose());
-  dbs.splice(0).forEach((db) => db.close());
+  // A restart test hands one database to two runbooks: close it once.
+  dbs.splice(0).forEach((db) => db.isOpen && db.close());
 });
 
 function setup(db = openDatabase(':memory:'), cluster = new FakeCluster(), clock = new FakeClock()) {

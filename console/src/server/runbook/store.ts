@@ -1,4 +1,4 @@
-import type { Db } from '../db';
+import { selectAll, selectOne, type Db } from '../db';
 import type { RunRecord } from './types';
 
 interface Row {
@@ -63,39 +63,35 @@ export class RunStore {
 
   /** Newest first. */
   list(limit = 20): RunRecord[] {
-    return (
-      this.db.prepare('SELECT * FROM runs ORDER BY requested_at DESC, rowid DESC LIMIT ?').all(limit) as Row[]
-    ).map(toRecord);
-  }
-
-  get(id: string): RunRecord | undefined {
-    const row = this.db.prepare('SELECT * FROM runs WHERE id = ?').get(id) as Row | undefined;
-    return row && toRecord(row);
-  }
-
-  byStatus(status: RunRecord['status']): RunRecord[] {
-    return (this.db.prepare('SELECT * FROM runs WHERE status = ? ORDER BY requested_at').all(status) as Row[]).map(
+    return selectAll<Row>(this.db, 'SELECT * FROM runs ORDER BY requested_at DESC, rowid DESC LIMIT ?', limit).map(
       toRecord,
     );
   }
 
+  get(id: string): RunRecord | undefined {
+    const row = selectOne<Row>(this.db, 'SELECT * FROM runs WHERE id = ?', id);
+    return row && toRecord(row);
+  }
+
+  byStatus(status: RunRecord['status']): RunRecord[] {
+    return selectAll<Row>(this.db, 'SELECT * FROM runs WHERE status = ? ORDER BY requested_at', status).map(toRecord);
+  }
+
   /** The inject whose Restore is still pending, if any. */
   pendingAutoRestore(): RunRecord | undefined {
-    const row = this.db
-      .prepare(
-        "SELECT * FROM runs WHERE action = 'inject' AND auto_restore_at IS NOT NULL ORDER BY requested_at DESC LIMIT 1",
-      )
-      .get() as Row | undefined;
+    const row = selectOne<Row>(
+      this.db,
+      "SELECT * FROM runs WHERE action = 'inject' AND auto_restore_at IS NOT NULL ORDER BY requested_at DESC LIMIT 1",
+    );
     return row && toRecord(row);
   }
 
   /** The latest inject that recorded what it replaced. */
   lastInjectWithPrevious(): RunRecord | undefined {
-    const row = this.db
-      .prepare(
-        "SELECT * FROM runs WHERE action = 'inject' AND previous IS NOT NULL ORDER BY requested_at DESC, rowid DESC LIMIT 1",
-      )
-      .get() as Row | undefined;
+    const row = selectOne<Row>(
+      this.db,
+      "SELECT * FROM runs WHERE action = 'inject' AND previous IS NOT NULL ORDER BY requested_at DESC, rowid DESC LIMIT 1",
+    );
     return row && toRecord(row);
   }
 }

@@ -1,5 +1,6 @@
 import type { DeliveryConfig, PoolParams, RolloutState } from '@demo/contracts';
 import type { RunRecord } from '../../shared/fault';
+import { ConflictError } from '../errors';
 
 export type { RunAction, RunRecord, RunStatus, RunTrigger, StepName, StepRecord, StepStatus } from '../../shared/fault';
 export { STEP_NAMES } from '../../shared/fault';
@@ -28,9 +29,9 @@ export const systemClock: Clock = {
   clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
 };
 
-export class RunConflictError extends Error {
+export class RunConflictError extends ConflictError {
   constructor(readonly running: RunRecord) {
-    super(`A ${running.action} run is in progress (${running.id}); wait for it to finish`);
+    super(`A ${running.action} run is in progress (${running.id}); wait for it to finish`, { running });
     this.name = 'RunConflictError';
   }
 }

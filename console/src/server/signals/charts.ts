@@ -3,6 +3,7 @@ import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { ChartView, Marker, SeriesPoint, TimeWindow } from '../../shared/signals';
 import type { Discovery } from './discovery';
 import { fetchMetrics, pick, type MetricRequest } from './metrics';
+import { NotFoundError } from '../errors';
 
 /** Valid CloudWatch periods for high-resolution queries, then multiples of 60. */
 const PERIODS = [1, 5, 10, 20, 30, 60, 120, 300, 600, 900, 1800, 3600];
@@ -22,8 +23,6 @@ export function alignWindow(from: number, to: number, basePeriod: number): TimeW
   const step = periodSeconds * 1000;
   return { from: Math.floor(from / step) * step, to: Math.ceil(to / step) * step, periodSeconds };
 }
-
-export class NotFoundError extends Error {}
 
 /**
  * Latency p50/p99/average, Fault and Error counts and rates, and request volume of a service (or

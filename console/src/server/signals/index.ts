@@ -13,8 +13,6 @@ import { Slos } from './slos';
 import { serviceDetail, serviceMap } from './topology';
 import { Traces } from './traces';
 
-export { NotFoundError } from './charts';
-
 /** The console's observability side, on the Application Signals and CloudWatch APIs only. */
 export class Signals {
   readonly discovery: Discovery;

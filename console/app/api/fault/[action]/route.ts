@@ -1,6 +1,7 @@
 import { POOL_PARAM_LIMITS } from '@demo/contracts';
 import { z } from 'zod';
-import { HttpProblem, route } from '../../../../src/server/http';
+import { NotFoundError } from '@/server/errors';
+import { jsonBody, route } from '@/server/http';
 
 export const dynamic = 'force-dynamic';
 
@@ -17,9 +18,8 @@ const InjectBody = z.object({
 export const POST = route<{ action: string }>(async ({ request, params, app, actor }) => {
   if (params.action === 'retry') return Response.json(await app.runbook.retry(actor), { status: 202 });
   if (params.action !== 'inject' && params.action !== 'restore')
-    throw new HttpProblem(404, `No fault action ${params.action}`);
-  const text = await request.text();
-  const body = InjectBody.parse(text ? (JSON.parse(text) as unknown) : {});
+    throw new NotFoundError(`No fault action ${params.action}`);
+  const body = InjectBody.parse(await jsonBody(request, {}));
   const run = await app.runbook.start(params.action, {
     requestedBy: actor,
     ...(body.faultDelaySeconds === undefined ? {} : { faultDelaySeconds: body.faultDelaySeconds }),

@@ -1,4 +1,5 @@
-import { HttpProblem, route } from '../../../../src/server/http';
+import { ValidationError } from '@/server/errors';
+import { route } from '@/server/http';
 import { windowFrom } from '../window';
 
 export const dynamic = 'force-dynamic';
@@ -7,7 +8,7 @@ export const dynamic = 'force-dynamic';
 export const GET = route(async ({ request, app }) => {
   const url = new URL(request.url);
   const service = url.searchParams.get('service');
-  if (!service) throw new HttpProblem(422, 'service is required');
+  if (!service) throw new ValidationError('service is required', [{ field: 'service', message: 'Required' }]);
   const operation = url.searchParams.get('operation') ?? undefined;
   return Response.json(await app.signals.chart({ service, ...(operation ? { operation } : {}), ...windowFrom(url) }));
 });

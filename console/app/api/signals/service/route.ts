@@ -1,4 +1,5 @@
-import { HttpProblem, route } from '../../../../src/server/http';
+import { NotFoundError } from '@/server/errors';
+import { route } from '@/server/http';
 import { windowFrom } from '../window';
 
 export const dynamic = 'force-dynamic';
@@ -8,6 +9,6 @@ export const GET = route(async ({ request, app }) => {
   const url = new URL(request.url);
   const service = url.searchParams.get('service') ?? '';
   const detail = await app.signals.detail({ service, ...windowFrom(url) });
-  if (!detail) throw new HttpProblem(404, `No service ${service} in ${app.target.environment}`);
+  if (!detail) throw new NotFoundError(`No service ${service} in ${app.target.environment}`);
   return Response.json(detail);
 });

@@ -1,4 +1,4 @@
-import { route } from '../../../../src/server/http';
+import { route } from '@/server/http';
 import { windowFrom } from '../window';
 
 export const dynamic = 'force-dynamic';

@@ -1,10 +1,15 @@
 import type { Server } from 'node:http';
 import pino from 'pino';
 import { closeServer } from '@demo/service-kit';
-import { listenOnFreePort, type TestDatabase } from '@demo/testkit';
-import { loadConfig, type Config } from '../src/config';
-import type { ParamReader } from '../src/parameters';
-import { createDeliveryService, type DeliveryService } from '../src/service';
+import {
+  createDeliveryService,
+  loadConfig,
+  type Config,
+  type DeliveryService,
+  type ParamReader,
+} from '@demo/delivery-api';
+import type { TestDatabase } from './database';
+import { listenOnFreePort } from './http';
 
 export interface RunningDelivery {
   url: string;

@@ -1,14 +1,22 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import type {} from 'vitest';
 import type { TestProject } from 'vitest/node';
-import { provideMysql } from '@demo/local-cloud';
+import { provideMysql } from './src/mysql';
 
-import './provided-context';
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** Server URL (no database) of the MySQL the tests share; each test file makes its own database. */
+    mysqlUrl: string;
+  }
+}
 
 /**
- * Starts the private MySQL once for the whole run (or uses MYSQL_URL), the same way the demo does,
- * and stops it afterwards. Never the machine's shared server.
+ * The vitest global setup of the whole repository: local-cloud's MySQL step, run once for all
+ * suites. It starts the private MySQL (or uses MYSQL_URL), the same way the demo does, and stops
+ * it afterwards; never the machine's shared server. Test files that `inject('mysqlUrl')` import
+ * this module for the type above.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'appsignals-test-mysql-'));

@@ -4,7 +4,7 @@ import { formatPoolParams, parsePoolParams, type AppNames, type PoolParamKey, ty
 import type { Clients } from './clients';
 
 /** The four pool parameters in SSM, read and written through the real SSM API. */
-export class Parameters {
+export class PoolParameterStore {
   constructor(
     private readonly clients: Clients,
     private readonly names: AppNames,

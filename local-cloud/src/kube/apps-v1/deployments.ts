@@ -1,0 +1,114 @@
+import type { V1Deployment } from '@kubernetes/client-node';
+import type { Cluster, DeploymentEvent } from '../cluster';
+import { HANDLED, isWatch, list, NAME, NAMESPACE, selected, type Route, type RouteRequest } from '../routes';
+
+/** A watch of Deployments: newline-delimited events until the client leaves or timeoutSeconds passes. */
+function watchDeployments(cluster: Cluster, request: RouteRequest, namespace: string | undefined): typeof HANDLED {
+  const { req, res, url } = request;
+  const since = url.searchParams.get('resourceVersion');
+  const matches = (object: V1Deployment) =>
+    (namespace === undefined || object.metadata?.namespace === namespace) && selected(url, [object]).length === 1;
+  res.writeHead(200, {
+    'content-type': 'application/json',
+    'transfer-encoding': 'chunked',
+    'cache-control': 'no-cache',
+  });
+  const send = (event: DeploymentEvent) => res.write(`${JSON.stringify(event)}\n`);
+  for (const object of cluster.listDeployments(namespace).filter(matches)) {
+    if (!since || since === '0') send({ type: 'ADDED', object });
+    else if (Number(object.metadata?.resourceVersion) > Number(since)) send({ type: 'MODIFIED', object });
+  }
+  const listener = (event: DeploymentEvent) => {
+    if (matches(event.object)) send(event);
+  };
+  cluster.events.on('deployment', listener);
+  const timeoutSeconds = Number(url.searchParams.get('timeoutSeconds') ?? '1800');
+  const timer = setTimeout(() => res.end(), Math.max(1, timeoutSeconds) * 1000);
+  req.once('close', () => {
+    cluster.events.off('deployment', listener);
+    clearTimeout(timer);
+  });
+  return HANDLED;
+}
+
+/** The `autoscaling/v1` Scale subresource of a Deployment. */
+function scaleOf(object: V1Deployment) {
+  return {
+    kind: 'Scale',
+    apiVersion: 'autoscaling/v1',
+    metadata: {
+      name: object.metadata?.name,
+      namespace: object.metadata?.namespace,
+      uid: object.metadata?.uid,
+      resourceVersion: object.metadata?.resourceVersion,
+      creationTimestamp: object.metadata?.creationTimestamp,
+    },
+    spec: { replicas: object.spec?.replicas ?? 0 },
+    status: {
+      replicas: object.status?.replicas ?? 0,
+      selector: Object.entries(object.spec?.selector.matchLabels ?? {})
+        .map(([k, v]) => `${k}=${v}`)
+        .join(','),
+    },
+  };
+}
+
+function listOrWatch(cluster: Cluster, request: RouteRequest, namespace: string | undefined) {
+  if (isWatch(request.url)) return watchDeployments(cluster, request, namespace);
+  return list(
+    'DeploymentList',
+    'apps/v1',
+    cluster.currentResourceVersion,
+    selected(request.url, cluster.listDeployments(namespace)),
+  );
+}
+
+/** apps/v1 Deployments: list, watch, get (and /status), patch, and the scale subresource. */
+export function deploymentRoutes(cluster: Cluster): Route[] {
+  const one = new RegExp(`^/apis/apps/v1/namespaces/${NAMESPACE}/deployments/${NAME}`);
+  return [
+    {
+      method: 'GET',
+      pattern: /^\/apis\/apps\/v1\/deployments$/,
+      handle: (request) => listOrWatch(cluster, request, undefined),
+    },
+    {
+      method: 'GET',
+      pattern: new RegExp(`^/apis/apps/v1/namespaces/${NAMESPACE}/deployments$`),
+      handle: (request) => listOrWatch(cluster, request, request.params[0]),
+    },
+    {
+      method: 'GET',
+      pattern: new RegExp(`${one.source}(?:/status)?$`),
+      handle: ({ params }) => cluster.view(cluster.deployment(params[0] ?? '', params[1] ?? '')),
+    },
+    {
+      method: 'PATCH',
+      pattern: new RegExp(`${one.source}$`),
+      handle: async ({ req, params, body }) =>
+        cluster.patchDeployment(params[0] ?? '', params[1] ?? '', await body(), req.headers['content-type'] ?? ''),
+    },
+    {
+      method: 'GET',
+      pattern: new RegExp(`${one.source}/scale$`),
+      handle: ({ params }) => scaleOf(cluster.view(cluster.deployment(params[0] ?? '', params[1] ?? ''))),
+    },
+    ...(['PATCH', 'PUT'] as const).map((method): Route => ({
+      method,
+      pattern: new RegExp(`${one.source}/scale$`),
+      handle: async ({ req, params, body }) => {
+        const scale = (await body()) as { spec?: { replicas?: unknown } };
+        // A PUT of a Scale sets replicas, which is what a merge patch of spec.replicas does.
+        const contentType = method === 'PUT' ? 'application/merge-patch+json' : (req.headers['content-type'] ?? '');
+        const replicas = scale.spec?.replicas;
+        const patched = cluster.patchDeployment(
+          params[0] ?? '',
+          params[1] ?? '',
+          replicas === undefined ? {} : { spec: { replicas } },
+          contentType,
+        );
+        return scaleOf(patched);
+      },
+    })),
+  ];
+}

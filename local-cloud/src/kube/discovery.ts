@@ -1,0 +1,85 @@
+import type { Route } from './routes';
+
+/** What `/api/v1` and `/apis/apps/v1` list; kubectl maps resource names to paths through it. */
+interface ApiResource {
+  name: string;
+  kind: string;
+  namespaced: boolean;
+  verbs: string[];
+}
+
+function resources(groupVersion: string, items: ApiResource[]) {
+  return {
+    kind: 'APIResourceList',
+    apiVersion: 'v1',
+    groupVersion,
+    resources: items.map((item) => ({ singularName: '', ...item })),
+  };
+}
+
+/** Discovery: the server version, the API groups, and the resources each group serves. */
+export function discoveryRoutes(): Route[] {
+  return [
+    {
+      method: 'GET',
+      pattern: /^\/version$/,
+      handle: () => ({
+        major: '1',
+        minor: '33',
+        gitVersion: 'v1.33.0-local-cloud',
+        platform: `${process.platform}/${process.arch}`,
+      }),
+    },
+    {
+      method: 'GET',
+      pattern: /^\/api$/,
+      handle: () => ({
+        kind: 'APIVersions',
+        versions: ['v1'],
+        serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: '127.0.0.1' }],
+      }),
+    },
+    {
+      method: 'GET',
+      pattern: /^\/apis$/,
+      handle: () => ({
+        kind: 'APIGroupList',
+        apiVersion: 'v1',
+        groups: [
+          {
+            name: 'apps',
+            versions: [{ groupVersion: 'apps/v1', version: 'v1' }],
+            preferredVersion: { groupVersion: 'apps/v1', version: 'v1' },
+          },
+        ],
+      }),
+    },
+    {
+      method: 'GET',
+      pattern: /^\/api\/v1$/,
+      handle: () =>
+        resources('v1', [
+          { name: 'namespaces', kind: 'Namespace', namespaced: false, verbs: ['get', 'list'] },
+          { name: 'pods', kind: 'Pod', namespaced: true, verbs: ['get', 'list', 'delete'] },
+          { name: 'pods/log', kind: 'Pod', namespaced: true, verbs: ['get'] },
+          {
+            name: 'pods/proxy',
+            kind: 'PodProxyOptions',
+            namespaced: true,
+            verbs: ['get', 'create', 'delete', 'patch', 'update'],
+          },
+          { name: 'services', kind: 'Service', namespaced: true, verbs: ['get', 'list'] },
+        ]),
+    },
+    {
+      method: 'GET',
+      pattern: /^\/apis\/apps\/v1$/,
+      handle: () =>
+        resources('apps/v1', [
+          { name: 'deployments', kind: 'Deployment', namespaced: true, verbs: ['get', 'list', 'watch', 'patch'] },
+          { name: 'deployments/scale', kind: 'Scale', namespaced: true, verbs: ['get', 'patch', 'update'] },
+          { name: 'deployments/status', kind: 'Deployment', namespaced: true, verbs: ['get'] },
+        ]),
+    },
+  ];
+}

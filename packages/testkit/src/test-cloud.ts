@@ -1,0 +1,44 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import pino from 'pino';
+import { FREE_PORTS_ENV, loadConfig, startLocalCloud, type LocalCloud } from '@demo/local-cloud';
+
+export interface TestCloud {
+  cloud: LocalCloud;
+  dataDir: string;
+  /** Stops every process the cloud started and removes its data directory. */
+  stop(): Promise<void>;
+}
+
+/**
+ * A whole local-cloud for one test file: free ports, its own data directory, the run's shared
+ * MySQL (pass `inject('mysqlUrl')`), and both APIs available before it returns.
+ */
+export async function startTestCloud(options: {
+  mysqlUrl: string;
+  repoRoot: string;
+  env?: Record<string, string>;
+  availableWithinMs?: number;
+}): Promise<TestCloud> {
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'test-cloud-'));
+  const config = loadConfig(options.repoRoot, {
+    LOCAL_CLOUD_DATA_DIR: dataDir,
+    ...FREE_PORTS_ENV,
+    MYSQL_URL: options.mysqlUrl,
+    PATH: process.env.PATH ?? '',
+    ...options.env,
+  });
+  const cloud = await startLocalCloud(config, pino({ level: 'silent' }));
+  const stop = async () => {
+    await cloud.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  };
+  try {
+    await cloud.waitUntilAvailable(options.availableWithinMs ?? 60_000);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { cloud, dataDir, stop };
+}
