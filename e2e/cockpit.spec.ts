@@ -37,6 +37,12 @@ async function orderChart(
   return (await response.json()) as { points: ChartPoint[]; markers: { kind: string; t: number }[] };
 }
 
+/** The peak a chart's summary line gives for one series ("sent/s 20 (peak 21) · ..."), or NaN. */
+function peakOf(summary: string | null, series: string): number {
+  const escaped = series.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return Number(new RegExp(`${escaped} [\\d.—]+ \\(peak ([\\d.]+)\\)`).exec(summary ?? '')?.[1]);
+}
+
 async function sloStatus(name: string): Promise<string | null> {
   return page.getByTestId(`slo-${name}`).getAttribute('data-status');
 }
@@ -63,12 +69,16 @@ async function runBurst(
   await card.locator('input[name=durationSeconds]').fill(String(options.seconds));
   await card.locator('input[name=maxInFlight]').fill(String(options.maxInFlight ?? 100));
   await page.getByTestId('start-burst').click();
-  // Live numbers move while it runs (the SSE feed), and a chart is drawn.
+  // Live numbers move while it runs (the SSE feed), and the chart under them reads the same sends.
   await expect(page.getByTestId('burst-live')).toHaveAttribute('data-state', 'running');
   await expect
     .poll(async () => Number(await page.getByTestId('live-sent').textContent()), { timeout: 10_000 })
     .toBeGreaterThan(0);
-  await expect(page.getByTestId('burst-chart').locator('.recharts-line-curve').first()).toBeVisible();
+  await expect
+    .poll(async () => peakOf(await page.getByTestId('burst-chart-summary').textContent(), 'sent/s'), {
+      timeout: 10_000,
+    })
+    .toBeGreaterThan(0);
   await snap(page, `${name}-running`);
   await expect(page.getByTestId('burst-summary')).toBeVisible({ timeout: (options.seconds + 90) * 1000 });
   await snap(page, `${name}-summary`);
@@ -155,11 +165,14 @@ test('inject the fault, see every step complete, and a burst shows 5xx and laten
   );
   const panel = page.getByTestId('signals-panel');
   await page.getByTestId('range-5m').click();
-  await expect(panel.getByTestId('chart-fault-rate').locator('.chart-marker[data-marker="fault on"]')).toBeVisible({
-    timeout: 20_000,
-  });
-  await expect(panel.getByTestId('chart-latency').locator('.chart-marker[data-marker="inject"]')).toBeVisible();
-  await expect(panel.getByTestId('chart-fault-rate').locator('.recharts-line-curve').first()).toBeVisible();
+  // What the presenter reads under the charts: the markers, and a Fault rate that rose.
+  await expect(panel.getByTestId('chart-fault-rate-summary')).toContainText('fault on', { timeout: 20_000 });
+  await expect(panel.getByTestId('chart-latency-summary')).toContainText('inject');
+  await expect
+    .poll(async () => peakOf(await panel.getByTestId('chart-fault-rate-summary').textContent(), 'Fault % (5xx)'), {
+      timeout: 20_000,
+    })
+    .toBeGreaterThan(0);
   await expect(page.getByTestId('node-ts-delivery-api')).not.toHaveAttribute('data-health', 'green', {
     timeout: 20_000,
   });
@@ -213,4 +226,29 @@ test('settings show what the console points at', async () => {
   await expect(page.getByTestId('settings')).toContainText('local:ts');
   await expect(page.getByTestId('settings')).toContainText('SSM, CloudWatch, Application Signals');
   await snap(page, '8-settings');
+});
+
+test('the console answers bad requests with 4xx and the field at fault, never 502', async () => {
+  const api = (path: string) => `${process.env.CONSOLE_URL}${path}`;
+  const post = (path: string, data: string) =>
+    page.request.post(api(path), { data, headers: { 'content-type': 'application/json' } });
+  for (const path of ['/api/bursts', '/api/orders', '/api/traffic', '/api/fault/inject']) {
+    const response = await post(path, '{"rate": 1');
+    expect(response.status(), path).toBe(400);
+    expect(await response.json()).toMatchObject({ error: 'The request body is not valid JSON' });
+  }
+  const invalid = await post('/api/traffic', JSON.stringify({ enabled: 'yes' }));
+  expect(invalid.status()).toBe(422);
+  expect(await invalid.json()).toMatchObject({ details: [{ field: 'enabled' }] });
+  expect((await page.request.get(api('/api/bursts/no-such-burst'))).status()).toBe(404);
+
+  // A second burst while one runs is a conflict (409) that names the running one.
+  const body = JSON.stringify({ rate: 5, durationSeconds: 10, maxInFlight: 10, invalidShare: 0 });
+  const first = await post('/api/bursts', body);
+  expect(first.status()).toBe(201);
+  const { id } = (await first.json()) as { id: string };
+  const second = await post('/api/bursts', body);
+  expect(second.status()).toBe(409);
+  expect(await second.json()).toMatchObject({ running: id });
+  expect((await page.request.post(api(`/api/bursts/${id}/stop`))).status()).toBe(200);
 });

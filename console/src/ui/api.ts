@@ -4,6 +4,7 @@ import type { BurstRecord } from '../shared/bursts';
 import type { FaultView } from '../shared/fault';
 import type { ChartView, Discovery, ServiceMap, SloRow } from '../shared/signals';
 import type { AuditEntry, StatusView, TargetView } from '../shared/status';
+import type { TrafficState } from '../shared/traffic';
 
 /** A problem the console's API answered with: `{error, status_code, details?}`. */
 export class ApiError extends Error {
@@ -67,7 +68,7 @@ export const burstsQuery = queryOptions({
 });
 export const trafficQuery = queryOptions({
   queryKey: ['traffic'],
-  queryFn: () => getJson<{ enabled: boolean; replicas: number; ready: number }>('/api/traffic'),
+  queryFn: () => getJson<TrafficState>('/api/traffic'),
   refetchInterval: 5000,
 });
 export function faultQuery(delaySeconds: number) {

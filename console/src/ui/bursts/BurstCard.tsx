@@ -2,53 +2,20 @@
 
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
-import type { Snapshot } from '../../shared/bursts';
 import { Card, ErrorText, formatTime } from '../common/Card';
 import { LineChart } from '../charts/LazyLineChart';
-import { burstsQuery, postJson, trafficQuery } from '../api';
+import { FormField } from '../common/FormField';
+import { burstsQuery, postJson } from '../api';
+import { TrafficToggle } from '../traffic/TrafficToggle';
+import { Stat } from '../common/Stat';
+import { BURST_FIELDS, DEFAULT_BURST_FORM, toBurstRequest, totals } from './burst-form';
 import { useBurstStream } from './useBurstStream';
 
-function totals(snapshots: Snapshot[]) {
-  const sum = (key: 'sent' | 'ok' | 'clientErrors' | 'serverErrors' | 'timeouts' | 'failures' | 'dropped') =>
-    snapshots.reduce((n, s) => n + s[key], 0);
-  return {
-    sent: sum('sent'),
-    ok: sum('ok'),
-    c4xx: sum('clientErrors'),
-    c5xx: sum('serverErrors'),
-    timeouts: sum('timeouts'),
-    failures: sum('failures'),
-    dropped: sum('dropped'),
-  };
-}
-
-function Number_({
-  label,
-  value,
-  testId,
-  tone,
-}: {
-  label: string;
-  value: string | number;
-  testId: string;
-  tone?: 'bad';
-}) {
-  return (
-    <div className="rounded bg-slate-50 px-2 py-1">
-      <div className="text-[10px] uppercase text-slate-500">{label}</div>
-      <div className={`text-sm font-semibold ${tone === 'bad' ? 'text-red-700' : ''}`} data-testid={testId}>
-        {value}
-      </div>
-    </div>
-  );
-}
-
-/** Start/stop a server-side burst, follow it live, see its summary; background traffic on/off. */
+/** Start/stop a server-side burst, follow it live, see its summary. */
 export function BurstCard() {
   const queryClient = useQueryClient();
   const { data } = useQuery(burstsQuery);
-  const traffic = useQuery(trafficQuery);
-  const [form, setForm] = useState({ rate: '20', durationSeconds: '15', maxInFlight: '100', invalidShare: '0' });
+  const [form, setForm] = useState(DEFAULT_BURST_FORM);
   const [followId, setFollowId] = useState<string>();
   const [formError, setFormError] = useState<string>();
   const running = data?.running;
@@ -67,22 +34,13 @@ export function BurstCard() {
     },
   });
   const stop = useMutation({ mutationFn: (id: string) => postJson(`/api/bursts/${id}/stop`) });
-  const toggleTraffic = useMutation({
-    mutationFn: (enabled: boolean) => postJson('/api/traffic', { enabled }),
-    onSuccess: () => void queryClient.invalidateQueries({ queryKey: ['traffic'] }),
-  });
 
   const onStart = async (event: React.FormEvent) => {
     event.preventDefault();
     if (!data) return;
     // zod is loaded when a form is first checked, not with the page (the first-load budget).
     const { burstRequestSchema } = await import('../../shared/bursts');
-    const parsed = burstRequestSchema(data.caps).safeParse({
-      rate: Number(form.rate),
-      durationSeconds: Number(form.durationSeconds),
-      maxInFlight: Number(form.maxInFlight),
-      invalidShare: Number(form.invalidShare),
-    });
+    const parsed = burstRequestSchema(data.caps).safeParse(toBurstRequest(form));
     if (!parsed.success) {
       setFormError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
       return;
@@ -96,46 +54,18 @@ export function BurstCard() {
   const t = totals(snapshots);
   const summary = stream.ended?.summary;
   const isRunning = Boolean(followId && !stream.ended && running?.id === followId);
-  const input = 'w-full rounded border border-slate-300 px-2 py-1 text-sm';
 
   return (
-    <Card
-      title="Load burst"
-      testId="burst-card"
-      actions={
-        <label
-          className="flex items-center gap-2 text-xs text-slate-600"
-          title="Scales the traffic generator Deployment between 0 and 1 replicas"
-        >
-          <input
-            type="checkbox"
-            checked={traffic.data?.enabled ?? false}
-            disabled={!traffic.data || toggleTraffic.isPending}
-            onChange={(e) => toggleTraffic.mutate(e.target.checked)}
-            data-testid="traffic-toggle"
-          />
-          Background traffic {traffic.data ? `(${traffic.data.ready}/${traffic.data.replicas} running)` : ''}
-        </label>
-      }
-    >
+    <Card title="Load burst" testId="burst-card" actions={<TrafficToggle />}>
       <form onSubmit={(event) => void onStart(event)} className="grid grid-cols-4 gap-2">
-        {(
-          [
-            ['rate', 'Rate (req/s)'],
-            ['durationSeconds', 'Duration (s)'],
-            ['maxInFlight', 'Max in flight'],
-            ['invalidShare', 'Invalid share'],
-          ] as const
-        ).map(([key, label]) => (
-          <label key={key} className="text-xs text-slate-600">
-            {label}
-            <input
-              className={input}
-              value={form[key]}
-              onChange={(e) => setForm({ ...form, [key]: e.target.value })}
-              name={key}
-            />
-          </label>
+        {BURST_FIELDS.map(({ key, label }) => (
+          <FormField
+            key={key}
+            label={label}
+            name={key}
+            value={form[key]}
+            onChange={(value) => setForm({ ...form, [key]: value })}
+          />
         ))}
         <div className="col-span-4 flex gap-2">
           <button
@@ -163,24 +93,24 @@ export function BurstCard() {
         </div>
       </form>
       {formError && <p className="mt-2 text-sm text-red-700">{formError}</p>}
-      <ErrorText error={start.error ?? stop.error ?? toggleTraffic.error} />
+      <ErrorText error={start.error ?? stop.error} />
 
       {followId && (
         <div className="mt-3 grid gap-2" data-testid="burst-live" data-state={stream.ended ? 'ended' : 'running'}>
           <div className="grid grid-cols-4 gap-2 sm:grid-cols-8">
-            <Number_ label="rate/s" value={last?.achievedRate ?? 0} testId="live-rate" />
-            <Number_ label="sent" value={t.sent} testId="live-sent" />
-            <Number_ label="2xx" value={t.ok} testId="live-ok" />
-            <Number_ label="4xx" value={t.c4xx} testId="live-4xx" />
-            <Number_ label="5xx" value={t.c5xx} testId="live-5xx" tone={t.c5xx > 0 ? 'bad' : undefined} />
-            <Number_
+            <Stat label="rate/s" value={last?.achievedRate ?? 0} testId="live-rate" />
+            <Stat label="sent" value={t.sent} testId="live-sent" />
+            <Stat label="2xx" value={t.ok} testId="live-ok" />
+            <Stat label="4xx" value={t.c4xx} testId="live-4xx" />
+            <Stat label="5xx" value={t.c5xx} testId="live-5xx" tone={t.c5xx > 0 ? 'bad' : undefined} />
+            <Stat
               label="timeouts"
               value={t.timeouts + t.failures}
               testId="live-timeouts"
               tone={t.timeouts + t.failures > 0 ? 'bad' : undefined}
             />
-            <Number_ label="p50 ms" value={(last?.latency.p50 ?? 0).toFixed(1)} testId="live-p50" />
-            <Number_ label="p99 ms" value={(last?.latency.p99 ?? 0).toFixed(1)} testId="live-p99" />
+            <Stat label="p50 ms" value={(last?.latency.p50 ?? 0).toFixed(1)} testId="live-p50" />
+            <Stat label="p99 ms" value={(last?.latency.p99 ?? 0).toFixed(1)} testId="live-p99" />
           </div>
           <LineChart
             title="Client side, per second"

@@ -12,38 +12,10 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
+import { summarise, summaryText } from './chart-summary';
+import type { ChartSpec, Marker } from './chart.types';
 
-export interface Series {
-  key: string;
-  name: string;
-  color: string;
-  /** Which y axis: left (default) or right. */
-  axis?: 'left' | 'right';
-  dashed?: boolean;
-}
-
-export interface Marker {
-  x: number;
-  label: string;
-  /** Shown on hover. */
-  detail?: string;
-  color?: string;
-}
-
-export interface ChartSpec {
-  title: string;
-  xKey: string;
-  series: Series[];
-  data: Record<string, number | string | null>[];
-  markers?: Marker[];
-  /** Shaded spans, e.g. metrics not yet published. */
-  areas?: { from: number; to: number; label: string }[];
-  /** `time`: x holds epoch ms, shown as clock time. */
-  xType?: 'index' | 'time';
-  unit?: string;
-  height?: number;
-  testId?: string;
-}
+export type { ChartSpec, Marker, Series } from './chart.types';
 
 const clock = (ms: number) => new Date(ms).toLocaleTimeString([], { hour12: false });
 
@@ -145,6 +117,10 @@ export function LineChart({
           </Chart>
         </ResponsiveContainer>
       </div>
+      <p className="mt-1 text-[11px] text-slate-500" data-testid={testId ? `${testId}-summary` : undefined}>
+        {data.length === 0 ? 'no data yet' : `${data.length} points: ${summaryText(summarise(data, series))}`}
+        {markers.length > 0 && ` · marked: ${[...new Set(markers.map((m) => m.label))].join(', ')}`}
+      </p>
     </figure>
   );
 }

@@ -3,75 +3,31 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { FieldError } from '@demo/contracts';
+import type { SubmitResult } from '../../shared/orders';
 import { Card } from '../common/Card';
+import { FormField, INPUT_CLASS } from '../common/FormField';
 import { postJson } from '../api';
-
-interface ItemDraft {
-  product_id: string;
-  quantity: string;
-  price: string;
-}
-
-interface Draft {
-  order_id: string;
-  customer_name: string;
-  shipping_address: string;
-  total_amount: string;
-  items: ItemDraft[];
-}
-
-interface SubmitResult {
-  status: number;
-  latencyMs: number;
-  body: unknown;
-  url: string;
-}
-
-const EMPTY: Draft = {
-  order_id: '',
-  customer_name: '',
-  shipping_address: '',
-  total_amount: '',
-  items: [{ product_id: '', quantity: '1', price: '' }],
-};
-
-/** The draft as the Order API's JSON: empty optional fields left out, numbers as numbers. */
-function toRequest(draft: Draft): Record<string, unknown> {
-  const number = (text: string) => (text.trim() === '' || Number.isNaN(Number(text)) ? text : Number(text));
-  return {
-    ...(draft.order_id.trim() ? { order_id: draft.order_id } : {}),
-    customer_name: draft.customer_name,
-    items: draft.items.map((item) => ({
-      product_id: item.product_id,
-      quantity: number(item.quantity),
-      price: number(item.price),
-    })),
-    ...(draft.total_amount.trim() ? { total_amount: number(draft.total_amount) } : {}),
-    shipping_address: draft.shipping_address,
-  };
-}
+import {
+  answerText,
+  draftFromOrder,
+  EMPTY_DRAFT,
+  EMPTY_ITEM,
+  toOrderRequest,
+  type ItemDraft,
+  type OrderDraft,
+} from './order-draft';
 
 /** The contracts (and zod with them) load on first use, not with the page (the first-load budget). */
 const loadContracts = () => import('@demo/contracts');
 
-async function fromSample(): Promise<Draft> {
+async function fromSample(): Promise<OrderDraft> {
   const { sampleOrder } = await loadContracts();
-  const order = sampleOrder();
-  return {
-    order_id: '',
-    customer_name: order.customer_name,
-    shipping_address: order.shipping_address,
-    total_amount: '',
-    items: order.items.map((item) => ({
-      product_id: item.product_id,
-      quantity: String(item.quantity),
-      price: String(item.price),
-    })),
-  };
+  return draftFromOrder(sampleOrder());
 }
 
+/** Submit one order through the console (validated with the shared contract first) and see the answer. */
 export function OrderCard() {
-  const [draft, setDraft] = useState<Draft>(EMPTY);
+  const [draft, setDraft] = useState<OrderDraft>(EMPTY_DRAFT);
   const [errors, setErrors] = useState<FieldError[]>([]);
   const queryClient = useQueryClient();
   const submit = useMutation({
@@ -82,7 +38,7 @@ export function OrderCard() {
   const fieldError = (field: string) => errors.find((e) => e.field === field)?.message;
   const onSubmit = async (event: React.FormEvent) => {
     event.preventDefault();
-    const request = toRequest(draft);
+    const request = toOrderRequest(draft);
     // The same contract the Order API validates with, checked before anything is sent.
     const { OrderRequestSchema, toFieldErrors } = await loadContracts();
     const parsed = OrderRequestSchema.safeParse(request);
@@ -91,11 +47,10 @@ export function OrderCard() {
   };
   const setItem = (index: number, patch: Partial<ItemDraft>) =>
     setDraft((d) => ({ ...d, items: d.items.map((item, i) => (i === index ? { ...item, ...patch } : item)) }));
-  const input = 'w-full rounded border border-slate-300 px-2 py-1 text-sm';
+  const input = INPUT_CLASS;
   const result = submit.data;
   const body = result && typeof result.body === 'object' ? (result.body as Record<string, unknown>) : undefined;
-  const text = (value: unknown) =>
-    typeof value === 'string' ? value : value === undefined || value === null ? '—' : JSON.stringify(value);
+  const text = answerText;
 
   return (
     <Card
@@ -113,48 +68,37 @@ export function OrderCard() {
       }
     >
       <form onSubmit={(event) => void onSubmit(event)} className="grid gap-2" noValidate>
-        <label className="text-xs text-slate-600">
-          Customer name
-          <input
-            className={input}
-            value={draft.customer_name}
-            onChange={(e) => setDraft({ ...draft, customer_name: e.target.value })}
-            name="customer_name"
-          />
-          {fieldError('customer_name') && <span className="text-red-700">{fieldError('customer_name')}</span>}
-        </label>
-        <label className="text-xs text-slate-600">
-          Shipping address
-          <input
-            className={input}
-            value={draft.shipping_address}
-            onChange={(e) => setDraft({ ...draft, shipping_address: e.target.value })}
-            name="shipping_address"
-          />
-          {fieldError('shipping_address') && <span className="text-red-700">{fieldError('shipping_address')}</span>}
-        </label>
+        <FormField
+          label="Customer name"
+          name="customer_name"
+          value={draft.customer_name}
+          onChange={(customer_name) => setDraft({ ...draft, customer_name })}
+          error={fieldError('customer_name')}
+        />
+        <FormField
+          label="Shipping address"
+          name="shipping_address"
+          value={draft.shipping_address}
+          onChange={(shipping_address) => setDraft({ ...draft, shipping_address })}
+          error={fieldError('shipping_address')}
+        />
         <div className="grid grid-cols-2 gap-2">
-          <label className="text-xs text-slate-600">
-            Order id (optional)
-            <input
-              className={input}
-              value={draft.order_id}
-              onChange={(e) => setDraft({ ...draft, order_id: e.target.value })}
-              placeholder="ORD-… generated"
-              name="order_id"
-            />
-          </label>
-          <label className="text-xs text-slate-600">
-            Total (optional)
-            <input
-              className={input}
-              value={draft.total_amount}
-              onChange={(e) => setDraft({ ...draft, total_amount: e.target.value })}
-              placeholder="computed"
-              name="total_amount"
-            />
-            {fieldError('total_amount') && <span className="text-red-700">{fieldError('total_amount')}</span>}
-          </label>
+          <FormField
+            label="Order id (optional)"
+            name="order_id"
+            value={draft.order_id}
+            onChange={(order_id) => setDraft({ ...draft, order_id })}
+            placeholder="ORD-… generated"
+            error={fieldError('order_id')}
+          />
+          <FormField
+            label="Total (optional)"
+            name="total_amount"
+            value={draft.total_amount}
+            onChange={(total_amount) => setDraft({ ...draft, total_amount })}
+            placeholder="computed"
+            error={fieldError('total_amount')}
+          />
         </div>
         <div className="grid gap-1">
           <span className="text-xs text-slate-600">Items</span>
@@ -202,9 +146,7 @@ export function OrderCard() {
           <button
             type="button"
             className="justify-self-start text-xs text-blue-700 hover:underline"
-            onClick={() =>
-              setDraft({ ...draft, items: [...draft.items, { product_id: '', quantity: '1', price: '' }] })
-            }
+            onClick={() => setDraft({ ...draft, items: [...draft.items, EMPTY_ITEM] })}
           >
             + item
           </button>
