@@ -18,10 +18,11 @@ export default defineConfig({
       'test/**/*.test.ts',
     ],
     globalSetup: ['./local-cloud/vitest-mysql.ts'],
-    // Dummy credentials and no metadata lookups: nothing in a test may reach for real AWS.
+    // local-cloud's credentials (what endpoints.env gives every client) and no metadata lookups:
+    // nothing in a test may reach for real AWS.
     env: {
-      AWS_ACCESS_KEY_ID: 'test',
-      AWS_SECRET_ACCESS_KEY: 'test',
+      AWS_ACCESS_KEY_ID: 'local-cloud',
+      AWS_SECRET_ACCESS_KEY: 'local-cloud',
       AWS_REGION: 'us-east-1',
       AWS_EC2_METADATA_DISABLED: 'true',
     },

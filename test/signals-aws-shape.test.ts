@@ -91,6 +91,7 @@ beforeAll(async () => {
     }
   });
   endpoint = await startAwsEndpoint({
+    credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
     host: '127.0.0.1',
     port: 0,
     jsonServices: [cloudWatchService(metrics)],

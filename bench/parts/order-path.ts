@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import path from 'node:path';
 import mysql from 'mysql2/promise';
 import { sampleOrder, formatCents, type OrderRequest } from '@demo/contracts';
-import { createDatabase, dropDatabase, provideMysql } from '@demo/local-cloud';
+import { createDatabase, dropDatabase, LOCAL_CREDENTIALS, provideMysql } from '@demo/local-cloud';
 import { startLocalSsm } from '@demo/testkit';
 import { cannon, type CannonResult } from '../lib/autocannon';
 import type { Part, PartContext } from '../lib/part';
@@ -186,8 +186,9 @@ async function startServices(
       MYSQL_DATABASE: DATABASE,
       AWS_ENDPOINT_URL: ssmUrl,
       AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: 'bench',
-      AWS_SECRET_ACCESS_KEY: 'bench',
+      // The keys the local SSM checks signatures with.
+      AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
       ...(traced ? tracedEnv('bench-delivery-api', sinkUrl) : {}),
     },
     readyPath: '/api/delivery/ready',

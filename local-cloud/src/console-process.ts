@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import type { LocalCloudConfig } from './config';
 import { freePort } from './net/free-port';
-import type { Endpoints } from './endpoints';
+import { LOCAL_CREDENTIALS, type Endpoints } from './endpoints';
 import type { PidRegistry } from './workloads/pid-registry';
 
 export interface ConsoleProcess {
@@ -43,10 +43,13 @@ export async function startConsole(
       NEXT_TELEMETRY_DISABLED: '1',
       CONSOLE_TARGET: 'local',
       CONSOLE_HOST: host,
+      CONSOLE_PORT: String(port),
       CONSOLE_DATA_DIR: path.join(config.dataDir, 'console'),
       APP_PREFIX: endpoints.prefix,
       AWS_REGION: endpoints.region,
       AWS_ENDPOINT_URL: endpoints.awsUrl,
+      AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
       KUBECONFIG: endpoints.kubeconfig,
       OTEL_EXPORTER_OTLP_ENDPOINT: endpoints.otlpUrl,
       AWS_EC2_METADATA_DISABLED: 'true',

@@ -5,4 +5,4 @@ export { ssmService } from './aws/ssm/provider';
 export { ParameterStore } from './aws/ssm/store';
 export { FREE_PORTS_ENV, loadConfig, type LocalCloudConfig } from './config';
 export { startLocalCloud, type LocalCloud } from './stack';
-export type { Endpoints } from './endpoints';
+export { LOCAL_CREDENTIALS, type Endpoints } from './endpoints';

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
@@ -11,7 +12,7 @@ import { startAwsEndpoint, type AwsEndpoint } from './aws/endpoint';
 import { ssmService } from './aws/ssm/provider';
 import { ParameterStore } from './aws/ssm/store';
 import type { LocalCloudConfig } from './config';
-import type { Endpoints } from './endpoints';
+import { LOCAL_CREDENTIALS, type Endpoints } from './endpoints';
 import { startKubeApiServer, type KubeApiServer } from './kube/api-server';
 import { Cluster } from './kube/cluster';
 import { writeKubeconfig } from './kube/kubeconfig';
@@ -141,6 +142,7 @@ export async function startLocalCloud(config: LocalCloudConfig, logger: Logger):
     const receiver: Receiver = await startReceiver({ host: config.host, port: config.ports.otlp, pipeline, logger });
     cleanups.push(() => receiver.close());
     const aws: AwsEndpoint = await startAwsEndpoint({
+      credentials: LOCAL_CREDENTIALS,
       host: config.host,
       port: config.ports.aws,
       jsonServices: [ssmService(parameters, config.region), cloudWatchService(pipeline.metrics)],
@@ -157,10 +159,13 @@ export async function startLocalCloud(config: LocalCloudConfig, logger: Logger):
     cleanups.push(() => deliveryProxy.close());
     const orderPort = await orderProxy.listen(config.host, config.ports.orderApi, 'ORDER_API_PORT');
     cleanups.push(() => orderProxy.close());
+    // A new token every start: only whoever can read the 0600 kubeconfig may talk to the cluster.
+    const kubeToken = randomBytes(32).toString('base64url');
     const kube: KubeApiServer = await startKubeApiServer({
       host: config.host,
       port: config.ports.kube,
       cluster,
+      token: kubeToken,
       logger,
     });
     cleanups.push(() => kube.close());
@@ -214,7 +219,7 @@ export async function startLocalCloud(config: LocalCloudConfig, logger: Logger):
     });
 
     const kubeconfig = path.join(config.dataDir, 'kubeconfig');
-    await writeKubeconfig(kubeconfig, kube.url);
+    await writeKubeconfig(kubeconfig, kube, kubeToken);
 
     const endpoints: Endpoints = {
       prefix: config.prefix,

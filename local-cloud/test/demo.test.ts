@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { ENDPOINTS_FILE_NAME, parseEndpointsFile } from '@demo/contracts';
+import { ENDPOINTS_FILE_NAME, parseEndpointsFile, type LocalEndpoints } from '@demo/contracts';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FREE_PORTS_ENV } from '../src/config';
@@ -30,7 +30,7 @@ function alive(pid: number): boolean {
 }
 
 interface Session {
-  env: Record<string, string>;
+  env: LocalEndpoints;
   output: () => string;
   readyMs: number;
   pids: number[];
@@ -116,7 +116,7 @@ describe('npm run demo', () => {
       const ssm = new SSMClient({
         endpoint: first.env.AWS_ENDPOINT_URL,
         region: first.env.AWS_REGION,
-        credentials: { accessKeyId: 'x', secretAccessKey: 'y' },
+        credentials: { accessKeyId: first.env.AWS_ACCESS_KEY_ID, secretAccessKey: first.env.AWS_SECRET_ACCESS_KEY },
       });
       await ssm.send(new PutParameterCommand({ Name: '/ts-sample-app/mysql/pool-size', Value: '7', Overwrite: true }));
       ssm.destroy();

@@ -1,7 +1,9 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
-import { readBody } from '../http/read-body';
+import { readRawBody } from '../http/read-body';
 import { closeHttpServer, listen } from '../http/listen';
+import { refuseForeignHost } from '../http/loopback-host';
+import { verifySigV4, type LocalCredentials, type SigV4Refusal } from './sigv4';
 import { dispatchJson, type JsonService } from './json-protocol';
 import { dispatchRest, RestRouter, type RestService } from './rest-protocol';
 
@@ -10,6 +12,8 @@ export interface AwsEndpointOptions {
   port: number;
   jsonServices: JsonService[];
   restServices?: RestService[];
+  /** The one access key every request must be signed with (SigV4), as AWS requires. */
+  credentials: LocalCredentials;
   logger: Logger;
 }
 
@@ -19,6 +23,21 @@ export interface AwsEndpoint {
   close(): Promise<void>;
 }
 
+/**
+ * A refused signature in the protocol's error shape: JSON protocols answer 400 with `__type`,
+ * REST-JSON services 403 with `x-amzn-errortype`, as AWS does. The SDKs raise it as that error.
+ */
+function refuse(res: ServerResponse, json: boolean, refusal: SigV4Refusal): void {
+  const body = JSON.stringify(json ? { __type: refusal.code, message: refusal.message } : { message: refusal.message });
+  res.writeHead(json ? 400 : 403, {
+    'content-type': json ? 'application/x-amz-json-1.1' : 'application/json',
+    'content-length': Buffer.byteLength(body),
+    'x-amzn-errortype': refusal.code,
+    'x-amzn-requestid': crypto.randomUUID(),
+  });
+  res.end(body);
+}
+
 function unknownRequest(res: ServerResponse, message: string): void {
   const body = JSON.stringify({ __type: 'UnknownOperationException', message });
   res.writeHead(404, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
@@ -26,15 +45,33 @@ function unknownRequest(res: ServerResponse, message: string): void {
 }
 
 /**
- * One endpoint for every emulated AWS service (AWS_ENDPOINT_URL). JSON-protocol services are
- * told apart by the X-Amz-Target prefix, REST-JSON services by method and path.
+ * One endpoint for every emulated AWS service (AWS_ENDPOINT_URL). Like AWS it answers only
+ * SigV4-signed requests (with the local credentials of endpoints.env), and only under a loopback
+ * Host. JSON-protocol services are told apart by the X-Amz-Target prefix, REST-JSON services by
+ * method and path.
  */
 export async function startAwsEndpoint(options: AwsEndpointOptions): Promise<AwsEndpoint> {
   const byPrefix = new Map(options.jsonServices.map((service) => [service.targetPrefix, service]));
   const rest = new RestRouter(options.restServices ?? []);
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const body = await readBody(req);
+    if (refuseForeignHost(req, res)) return;
+    const raw = await readRawBody(req);
     const target = req.headers['x-amz-target'];
+    // Nothing is read or changed before the signature checks out (a cross-site text/plain POST
+    // from a web page carries none).
+    const refusal = verifySigV4(
+      { method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, body: raw },
+      options.credentials,
+    );
+    if (refusal) {
+      options.logger.warn(
+        { code: refusal.code, target, path: req.url },
+        'refused an unsigned or wrongly signed AWS request',
+      );
+      refuse(res, typeof target === 'string', refusal);
+      return;
+    }
+    const body = raw.toString('utf8');
     if (typeof target === 'string' && req.method === 'POST') {
       const dot = target.lastIndexOf('.');
       const service = byPrefix.get(target.slice(0, dot));

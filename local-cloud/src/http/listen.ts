@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import type { Server as HttpsServer } from 'node:https';
 import type { Server as NetServer } from 'node:net';
 
 /** Listens and resolves with the port; a taken port rejects with a message naming it. */
@@ -21,7 +22,7 @@ export function listen(server: NetServer, port: number, host: string, portVariab
   });
 }
 
-export function closeHttpServer(server: Server): Promise<void> {
+export function closeHttpServer(server: Server | HttpsServer): Promise<void> {
   return new Promise((resolve) => {
     if (!server.listening) {
       resolve();

@@ -1,6 +1,9 @@
-import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import { timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import https from 'node:https';
 import type { Logger } from 'pino';
 import { closeHttpServer, listen } from '../http/listen';
+import { refuseForeignHost } from '../http/loopback-host';
 import { readBody } from '../http/read-body';
 import { deploymentRoutes } from './apps-v1/deployments';
 import type { Cluster } from './cluster';
@@ -10,21 +13,28 @@ import { serviceRoutes } from './core-v1/services';
 import { discoveryRoutes } from './discovery';
 import { KubeError } from './errors';
 import { HANDLED, json, type Route } from './routes';
+import { createServingCertificate } from './serving-cert';
 
 /**
- * The Kubernetes API subset local-cloud serves on loopback (plain HTTP): discovery, Deployments
+ * The Kubernetes API subset local-cloud serves on loopback (HTTPS): discovery, Deployments
  * (get, list, watch, patch, scale), Services, Pods (get, list, delete, log, proxy), Namespaces.
  * Enough for @kubernetes/client-node and for `kubectl get | rollout restart | rollout status |
  * scale | logs`. Each API group's routes live in their own folder; this file only dispatches.
  *
+ * Every request needs the kubeconfig's bearer token (401 otherwise, as an API server without
+ * anonymous access answers) and a loopback Host. TLS because kubectl sends no token over plain
+ * HTTP; the certificate is made at start and handed to clients through the kubeconfig.
+ *
  * LIMITATIONS: one namespace (`default`); no create/replace/delete of Deployments or Services; no
  * JSON patch; label selectors are equality-based; watch covers Deployments only and starts from
  * the present (an older resourceVersion gets the current objects as MODIFIED); `logs -f` returns
- * what is there and ends; no authentication (loopback only).
+ * what is there and ends; one token, no RBAC (whoever holds it may do everything served).
  */
 export interface KubeApiServer {
   url: string;
   port: number;
+  /** The server's certificate (PEM), which the kubeconfig names as its certificate authority. */
+  certificate: string;
   close(): Promise<void>;
 }
 
@@ -60,6 +70,8 @@ export async function startKubeApiServer(options: {
   host: string;
   port: number;
   cluster: Cluster;
+  /** The bearer token the kubeconfig carries. */
+  token: string;
   logger: Logger;
 }): Promise<KubeApiServer> {
   const { cluster } = options;
@@ -70,7 +82,19 @@ export async function startKubeApiServer(options: {
     ...serviceRoutes(cluster),
     ...deploymentRoutes(cluster),
   ];
-  const server = http.createServer((req, res) => {
+  const expected = Buffer.from(`Bearer ${options.token}`);
+  const authorised = (req: IncomingMessage) => {
+    const given = Buffer.from(req.headers.authorization ?? '');
+    return given.length === expected.length && timingSafeEqual(given, expected);
+  };
+  const tls = createServingCertificate();
+  const server = https.createServer({ key: tls.key, cert: tls.cert }, (req, res) => {
+    if (refuseForeignHost(req, res)) return;
+    if (!authorised(req)) {
+      req.resume();
+      json(res, 401, new KubeError(401, 'Unauthorized', 'Unauthorized').toStatus());
+      return;
+    }
     dispatch(routes, req, res).catch((error: unknown) => {
       if (res.headersSent) {
         res.end();
@@ -85,5 +109,5 @@ export async function startKubeApiServer(options: {
     });
   });
   const port = await listen(server, options.port, options.host, 'LOCAL_CLOUD_KUBE_PORT');
-  return { url: `http://${options.host}:${port}`, port, close: () => closeHttpServer(server) };
+  return { url: `https://${options.host}:${port}`, port, certificate: tls.cert, close: () => closeHttpServer(server) };
 }

@@ -1,23 +1,28 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 /**
- * A kubeconfig for local-cloud's API server. The server speaks plain HTTP on loopback; clients
- * (client-node included) only accept `http://` with `insecure-skip-tls-verify: true`.
+ * A kubeconfig for local-cloud's API server: its HTTPS address, its self-signed certificate as the
+ * certificate authority (clients verify the server), and the bearer token it requires (as EKS
+ * requires credentials). Written 0600: the token is the key.
  */
-export function kubeconfigYaml(serverUrl: string, namespace = 'default'): string {
+export function kubeconfigYaml(
+  server: { url: string; certificate: string },
+  token: string,
+  namespace = 'default',
+): string {
   return [
     'apiVersion: v1',
     'kind: Config',
     'clusters:',
     '  - name: local-cloud',
     '    cluster:',
-    `      server: ${serverUrl}`,
-    '      insecure-skip-tls-verify: true',
+    `      server: ${server.url}`,
+    `      certificate-authority-data: ${Buffer.from(server.certificate).toString('base64')}`,
     'users:',
     '  - name: local-cloud',
     '    user:',
-    '      token: local-cloud',
+    `      token: ${token}`,
     'contexts:',
     '  - name: local-cloud',
     '    context:',
@@ -29,7 +34,13 @@ export function kubeconfigYaml(serverUrl: string, namespace = 'default'): string
   ].join('\n');
 }
 
-export async function writeKubeconfig(file: string, serverUrl: string): Promise<void> {
+export async function writeKubeconfig(
+  file: string,
+  server: { url: string; certificate: string },
+  token: string,
+): Promise<void> {
   await mkdir(path.dirname(file), { recursive: true });
-  await writeFile(file, kubeconfigYaml(serverUrl), { mode: 0o600 });
+  await writeFile(file, kubeconfigYaml(server, token), { mode: 0o600 });
+  // writeFile keeps the mode of a file that already exists: make sure it is ours alone.
+  await chmod(file, 0o600);
 }

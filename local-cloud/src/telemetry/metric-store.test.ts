@@ -84,6 +84,18 @@ describe('MetricStore', () => {
     expect(metrics.query('Latency', dims, 'SampleCount', 1, 0, T0 / 1000 + 1)).toHaveLength(1);
   });
 
+  it('answers a range reaching years past the data as its retention (a far-future EndTime once froze local-cloud)', () => {
+    const { metrics } = store(T0);
+    for (let s = 0; s < 5; s++) metrics.record('Latency', dims, 10, T0 - s * 1000);
+    const start = T0 / 1000 - 60;
+    const sane = metrics.query('Latency', dims, 'p99', 1, start, T0 / 1000 + 60);
+    const tenYears = metrics.query('Latency', dims, 'p99', 1, start, T0 / 1000 + 10 * 365 * 86_400);
+    const fromTheDawnOfTime = metrics.query('Latency', dims, 'SampleCount', 1, 0, Number.MAX_SAFE_INTEGER);
+    expect(sane).toHaveLength(5);
+    expect(tenYears).toEqual(sane);
+    expect(fromTheDawnOfTime.map((p) => p.value)).toEqual([1, 1, 1, 1, 1]);
+  });
+
   it('reuses a ring slot for a new second without leaking the old second into it', () => {
     const { metrics, setNow } = store(T0);
     metrics.record('Latency', dims, 7, T0);

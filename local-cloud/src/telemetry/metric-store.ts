@@ -211,7 +211,10 @@ export class MetricStore {
     const series = this.series.get(seriesKey(metricName, dimensions));
     if (!series) return [];
     const nowSecond = Math.floor(this.now() / 1000);
+    // Clamped to what can hold data (the retention, and no datapoint is taken more than 60 s
+    // ahead), so a far-past or far-future range costs no more than the retention.
     const from = Math.max(startSecond, nowSecond - this.options.retentionSeconds + 1);
+    endSecond = Math.min(endSecond, nowSecond + 61);
     const percentile = percentileOf(statistic);
     const points: Datapoint[] = [];
     for (let periodStart = Math.floor(from / period) * period; periodStart < endSecond; periodStart += period) {

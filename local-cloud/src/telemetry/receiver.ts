@@ -2,6 +2,7 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import { gunzipSync } from 'node:zlib';
 import type { Logger } from 'pino';
 import { closeHttpServer, listen } from '../http/listen';
+import { refuseForeignHost } from '../http/loopback-host';
 import { BodyTooLargeError } from '../http/read-body';
 import { countMetricPoints, OtlpFormatError, parseTraces } from './otlp';
 import type { TelemetryPipeline } from './pipeline';
@@ -28,7 +29,15 @@ async function readRaw(req: IncomingMessage, limit: number): Promise<Buffer> {
     chunks.push(chunk as Buffer);
   }
   const raw = Buffer.concat(chunks);
-  return req.headers['content-encoding'] === 'gzip' ? gunzipSync(raw) : raw;
+  if (req.headers['content-encoding'] !== 'gzip') return raw;
+  // Inflated with the same limit: a small gzip bomb must not inflate to gigabytes.
+  try {
+    return gunzipSync(raw, { maxOutputLength: limit });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE')
+      throw new BodyTooLargeError(`body inflates to over ${limit} bytes`);
+    throw new OtlpFormatError(`the gzip body does not inflate: ${(error as Error).message}`);
+  }
 }
 
 /**
@@ -46,6 +55,7 @@ export async function startReceiver(options: {
   let metricPoints = 0;
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    if (refuseForeignHost(req, res)) return;
     const url = new URL(req.url ?? '/', 'http://local');
     if (req.method === 'POST' && (url.pathname === '/v1/traces' || url.pathname === '/v1/metrics')) {
       const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim();

@@ -8,6 +8,7 @@ import {
   type DeliveryService,
   type ParamReader,
 } from '@demo/delivery-api';
+import { LOCAL_CREDENTIALS } from '@demo/local-cloud';
 import type { TestDatabase } from './database';
 import { listenOnFreePort } from './http';
 
@@ -34,6 +35,9 @@ export function deliveryEnv(
     MYSQL_DATABASE: db.endpoint.database,
     // A closed port: "SSM unreachable" unless a test brings its own.
     AWS_ENDPOINT_URL: ssmUrl ?? 'http://127.0.0.1:9',
+    // The keys local-cloud's SSM checks signatures with (a child process inherits no others).
+    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
     LOG_LEVEL: 'silent',
     ...extra,
   };

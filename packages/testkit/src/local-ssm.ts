@@ -1,7 +1,7 @@
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import pino from 'pino';
 import { appNames, formatPoolParams, POOL_PARAM_DEFAULTS, type PoolParamKey, type PoolParams } from '@demo/contracts';
-import { ParameterStore, ssmService, startAwsEndpoint } from '@demo/local-cloud';
+import { LOCAL_CREDENTIALS, ParameterStore, ssmService, startAwsEndpoint } from '@demo/local-cloud';
 
 export interface LocalSsm {
   url: string;
@@ -14,6 +14,7 @@ export interface LocalSsm {
 /** local-cloud's SSM on a free port with an in-memory store, and a real SSM client for it. */
 export async function startLocalSsm(): Promise<LocalSsm> {
   const endpoint = await startAwsEndpoint({
+    credentials: LOCAL_CREDENTIALS,
     host: '127.0.0.1',
     port: 0,
     jsonServices: [ssmService(new ParameterStore(), 'us-east-1')],
@@ -22,7 +23,7 @@ export async function startLocalSsm(): Promise<LocalSsm> {
   const client = new SSMClient({
     endpoint: endpoint.url,
     region: 'us-east-1',
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    credentials: LOCAL_CREDENTIALS,
   });
   return {
     url: endpoint.url,

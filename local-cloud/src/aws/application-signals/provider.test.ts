@@ -92,6 +92,7 @@ beforeAll(async () => {
   });
   pipeline.ingest(spans());
   endpoint = await startAwsEndpoint({
+    credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
     host: '127.0.0.1',
     port: 0,
     jsonServices: [],

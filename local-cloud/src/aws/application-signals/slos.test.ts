@@ -74,6 +74,7 @@ const latency = (name: string): CreateServiceLevelObjectiveInput => ({
 beforeAll(async () => {
   metrics = new MetricStore({ retentionSeconds: 3 * 3600, maxSeries: 100 });
   endpoint = await startAwsEndpoint({
+    credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
     host: '127.0.0.1',
     port: 0,
     jsonServices: [],

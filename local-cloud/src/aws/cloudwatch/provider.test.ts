@@ -28,6 +28,7 @@ beforeAll(async () => {
   }
   for (let i = 0; i < 30; i++) metrics.record('Latency', order, 100, NOW - 60_000 + i * 1000);
   endpoint = await startAwsEndpoint({
+    credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
     host: '127.0.0.1',
     port: 0,
     jsonServices: [cloudWatchService(metrics)],

@@ -27,6 +27,7 @@ const file = () => path.join(dir, 'ssm.json');
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'ssm-'));
   endpoint = await startAwsEndpoint({
+    credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
     host: '127.0.0.1',
     port: 0,
     jsonServices: [ssmService(new ParameterStore(file()), 'eu-west-1')],
