@@ -2,7 +2,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { appNames, POOL_PARAM_DEFAULTS } from '@demo/contracts';
 import { startTestCloud, type TestCloud } from '@demo/testkit';
-import type { LocalCloud } from '@demo/local-cloud';
+import { LOCAL_CREDENTIALS, type LocalCloud } from '@demo/local-cloud';
 import { loadConsoleConfig } from '../console/src/server/config';
 import { createConsoleContext, type ConsoleContext } from '../console/src/server/context';
 import { startLoad } from '@demo/load';
@@ -29,6 +29,8 @@ beforeAll(async () => {
         CONSOLE_TARGET: 'local',
         CONSOLE_DATA_DIR: path.join(testCloud.dataDir, 'console'),
         AWS_ENDPOINT_URL: cloud.endpoints.awsUrl,
+        AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
         KUBECONFIG: cloud.endpoints.kubeconfig,
         OTEL_EXPORTER_OTLP_ENDPOINT: cloud.endpoints.otlpUrl,
         AWS_REGION: 'us-east-1',

@@ -1,7 +1,7 @@
-import { cookies } from 'next/headers';
+import { headers } from 'next/headers';
 import { redirect } from 'next/navigation';
+import { roleOf } from '@/server/access';
 import { getConsole } from '@/server/context';
-import { isOperator, TOKEN_COOKIE } from '@/server/http';
 import { ActivityLog } from '@/ui/activity/ActivityLog';
 import { BurstCard } from '@/ui/bursts/BurstCard';
 import { FaultCard } from '@/ui/fault/FaultCard';
@@ -17,15 +17,8 @@ export const dynamic = 'force-dynamic';
 
 /** The presenter's cockpit. */
 export default async function Cockpit() {
-  const token = getConsole().config.operatorToken;
-  const cookie = (await cookies()).get(TOKEN_COOKIE)?.value;
-  if (
-    token &&
-    !isOperator(
-      new Request('http://console/', { headers: cookie ? { cookie: `${TOKEN_COOKIE}=${cookie}` } : {} }),
-      token,
-    )
-  )
+  const cookie = (await headers()).get('cookie');
+  if (!roleOf(new Request('http://console/', { headers: cookie ? { cookie } : {} }), getConsole().config))
     redirect('/login');
   return (
     <>

@@ -23,9 +23,9 @@ export function createClients(target: Target): Clients {
       ? {
           region: target.region,
           endpoint: target.awsEndpoint,
-          // local-cloud checks no signature; explicit keys keep the SDK away from the credential chain
-          // (whose last resort is the EC2 metadata address).
-          credentials: { accessKeyId: 'local-cloud', secretAccessKey: 'local-cloud' },
+          // local-cloud verifies SigV4 with the keys of its endpoints.env; explicit keys also keep the
+          // SDK away from the credential chain (whose last resort is the EC2 metadata address).
+          ...(target.localCredentials ? { credentials: target.localCredentials } : {}),
           maxAttempts: 2,
         }
       : { region: target.region, maxAttempts: 3 };

@@ -1,4 +1,4 @@
-import 'server-only';
+// No 'server-only' here: proxy.ts (outside the React server bundle) reads the config too.
 import path from 'node:path';
 import { z } from 'zod';
 import { APP_PREFIX_PATTERN } from '@demo/contracts';
@@ -10,7 +10,18 @@ const EnvSchema = z.object({
   CONSOLE_TARGET: z.enum(['local', 'aws']).default('local'),
   /** Where the console listens; anything but loopback requires an operator token. */
   CONSOLE_HOST: z.string().min(1).default('127.0.0.1'),
+  CONSOLE_PORT: z.coerce.number().int().min(1).max(65_535).default(3000),
   CONSOLE_OPERATOR_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** A second token that shows the cockpit live and changes nothing (colleagues, an audience). */
+  CONSOLE_VIEWER_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** Host names besides loopback and CONSOLE_HOST that may reach the console (a public name), comma-separated. */
+  CONSOLE_ALLOWED_HOSTS: z.string().optional(),
+  /** The origin browsers use when the console is served under a public name, e.g. https://demo.example.com. */
+  CONSOLE_PUBLIC_ORIGIN: z.url().optional(),
+  /** Believe X-Forwarded-For / X-Forwarded-Proto (only behind a proxy you run). */
+  CONSOLE_TRUST_PROXY: z.enum(['true', 'false']).default('false'),
+  /** The largest request body any route reads. */
+  CONSOLE_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(10_485_760).default(65_536),
   /** History, runs and the audit log (SQLite). */
   CONSOLE_DATA_DIR: z.string().min(1).default('../.demo/console'),
   /** local target: local-cloud's endpoints.env, read when the AWS/Kubernetes variables are not set. */
@@ -20,6 +31,9 @@ const EnvSchema = z.object({
   APP_PREFIX: z.string().regex(APP_PREFIX_PATTERN).optional(),
   AWS_REGION: z.string().min(1).optional(),
   AWS_ENDPOINT_URL: z.url().optional(),
+  /** local target: the keys local-cloud verifies signatures with (endpoints.env has them). */
+  AWS_ACCESS_KEY_ID: z.string().min(1).optional(),
+  AWS_SECRET_ACCESS_KEY: z.string().min(1).optional(),
   KUBECONFIG: z.string().min(1).optional(),
   /** local target: local-cloud's OTLP receiver, which also serves recent traces. */
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
@@ -42,7 +56,15 @@ const EnvSchema = z.object({
 export interface ConsoleConfig {
   target: 'local' | 'aws';
   host: string;
+  port: number;
   operatorToken?: string;
+  viewerToken?: string;
+  /** Host names (no port) the console answers to: loopback, the bound host, and any configured. */
+  allowedHosts: string[];
+  /** Origins a mutating request may come from. */
+  allowedOrigins: string[];
+  trustProxy: boolean;
+  maxBodyBytes: number;
   dataDir: string;
   endpointsFile: string;
   clusterConfigFile: string;
@@ -50,6 +72,7 @@ export interface ConsoleConfig {
     prefix?: string;
     region?: string;
     awsEndpoint?: string;
+    credentials?: { accessKeyId: string; secretAccessKey: string };
     kubeconfig?: string;
     tracesUrl?: string;
     clusterName?: string;
@@ -77,10 +100,37 @@ export function loadConsoleConfig(
       `CONSOLE_HOST is ${e.CONSOLE_HOST} (not loopback): set CONSOLE_OPERATOR_TOKEN (16+ characters) so only operators can act.`,
     );
   }
+  if (e.CONSOLE_VIEWER_TOKEN && !e.CONSOLE_OPERATOR_TOKEN)
+    throw new Error('CONSOLE_VIEWER_TOKEN needs CONSOLE_OPERATOR_TOKEN: without it everyone is the operator.');
+  if (e.CONSOLE_VIEWER_TOKEN && e.CONSOLE_VIEWER_TOKEN === e.CONSOLE_OPERATOR_TOKEN)
+    throw new Error('CONSOLE_VIEWER_TOKEN must differ from CONSOLE_OPERATOR_TOKEN.');
+  const publicHost = e.CONSOLE_PUBLIC_ORIGIN ? new URL(e.CONSOLE_PUBLIC_ORIGIN).hostname : undefined;
+  const allowedHosts = [
+    ...LOOPBACK,
+    // Bound to every interface, the console has no one name of its own: list them in CONSOLE_ALLOWED_HOSTS.
+    ...(['0.0.0.0', '::'].includes(e.CONSOLE_HOST) ? [] : [e.CONSOLE_HOST]),
+    ...(publicHost ? [publicHost] : []),
+    ...(e.CONSOLE_ALLOWED_HOSTS ?? '')
+      .split(',')
+      .map((h) => h.trim().toLowerCase())
+      .filter(Boolean),
+  ].map((h) => (h.includes(':') && !h.startsWith('[') ? `[${h}]` : h));
+  const allowedOrigins = [
+    ...new Set([
+      ...allowedHosts.flatMap((h) => [`http://${h}:${e.CONSOLE_PORT}`, `https://${h}:${e.CONSOLE_PORT}`]),
+      ...(e.CONSOLE_PUBLIC_ORIGIN ? [new URL(e.CONSOLE_PUBLIC_ORIGIN).origin] : []),
+    ]),
+  ];
   return {
     target: e.CONSOLE_TARGET,
     host: e.CONSOLE_HOST,
+    port: e.CONSOLE_PORT,
     ...(e.CONSOLE_OPERATOR_TOKEN ? { operatorToken: e.CONSOLE_OPERATOR_TOKEN } : {}),
+    ...(e.CONSOLE_VIEWER_TOKEN ? { viewerToken: e.CONSOLE_VIEWER_TOKEN } : {}),
+    allowedHosts: [...new Set(allowedHosts)],
+    allowedOrigins,
+    trustProxy: e.CONSOLE_TRUST_PROXY === 'true',
+    maxBodyBytes: e.CONSOLE_MAX_BODY_BYTES,
     dataDir: path.resolve(cwd, e.CONSOLE_DATA_DIR),
     endpointsFile: path.resolve(cwd, e.CONSOLE_ENDPOINTS_FILE),
     clusterConfigFile: path.resolve(cwd, e.CLUSTER_CONFIG_FILE),
@@ -88,6 +138,9 @@ export function loadConsoleConfig(
       ...(e.APP_PREFIX ? { prefix: e.APP_PREFIX } : {}),
       ...(e.AWS_REGION ? { region: e.AWS_REGION } : {}),
       ...(e.AWS_ENDPOINT_URL ? { awsEndpoint: e.AWS_ENDPOINT_URL } : {}),
+      ...(e.AWS_ACCESS_KEY_ID && e.AWS_SECRET_ACCESS_KEY
+        ? { credentials: { accessKeyId: e.AWS_ACCESS_KEY_ID, secretAccessKey: e.AWS_SECRET_ACCESS_KEY } }
+        : {}),
       ...(e.KUBECONFIG ? { kubeconfig: e.KUBECONFIG } : {}),
       ...(e.OTEL_EXPORTER_OTLP_ENDPOINT ? { tracesUrl: e.OTEL_EXPORTER_OTLP_ENDPOINT } : {}),
       ...(e.EKS_CLUSTER_NAME ? { clusterName: e.EKS_CLUSTER_NAME } : {}),

@@ -1,6 +1,7 @@
 import 'server-only';
 import path from 'node:path';
 import { appNames, type AppNames } from '@demo/contracts';
+import { LoginThrottle } from './access';
 import { AuditLog } from './audit';
 import { BurstManager } from './bursts/manager';
 import { createClients, type Clients } from './clients';
@@ -34,6 +35,7 @@ export interface ConsoleContext {
   runbook: Runbook;
   bursts: BurstManager;
   signals: Signals;
+  loginThrottle: LoginThrottle;
   startedAt: Date;
   /** Stops timers and closes the database (tests; the server process simply exits). */
   dispose(): void;
@@ -78,6 +80,7 @@ export function createConsoleContext(config: ConsoleConfig): ConsoleContext {
     runbook,
     bursts,
     signals,
+    loginThrottle: new LoginThrottle(),
     startedAt: new Date(),
     dispose() {
       runbook.dispose();

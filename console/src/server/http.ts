@@ -1,54 +1,22 @@
 import 'server-only';
-import { timingSafeEqual } from 'node:crypto';
+import { clientAddress, hostAllowed, originAllowed, roleOf, type Role } from './access';
 import { getConsole, type ConsoleContext } from './context';
-import { BadRequestError, isConsoleError, isZodError } from './errors';
-
-export const TOKEN_COOKIE = 'console_operator';
+import { BadRequestError, ConsoleError, isConsoleError, isZodError } from './errors';
 
 function problem(status: number, error: string, extra: Record<string, unknown> = {}): Response {
   return Response.json({ error, status_code: status, ...extra }, { status });
 }
 
-function sameToken(given: string | undefined, expected: string): boolean {
-  if (!given) return false;
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
-
-function cookie(request: Request, name: string): string | undefined {
-  const header = request.headers.get('cookie') ?? '';
-  for (const part of header.split(';')) {
-    const [key, ...value] = part.trim().split('=');
-    if (key === name) return decodeURIComponent(value.join('='));
-  }
-  return undefined;
-}
-
-/** True when the request carries the operator token (cookie or bearer), or none is configured. */
-export function isOperator(request: Request, token: string | undefined): boolean {
-  if (!token) return true;
-  const bearer = request.headers.get('authorization')?.replace(/^Bearer\s+/i, '');
-  return sameToken(cookie(request, TOKEN_COOKIE) ?? bearer, token);
-}
-
-/**
- * Mutations must come from the console's own pages: a browser always sends Origin on a cross-site
- * POST, so a foreign Origin is refused. Tools without Origin (curl, tests) pass.
- */
-export function crossSite(request: Request): boolean {
-  const origin = request.headers.get('origin');
-  if (!origin) return false;
-  const host = request.headers.get('x-forwarded-host') ?? request.headers.get('host');
-  try {
-    return new URL(origin).host !== host;
-  } catch {
-    return true;
-  }
-}
-
 export interface Handler<P> {
-  (input: { request: Request; params: P; app: ConsoleContext; actor: string }): Promise<Response> | Response;
+  (input: {
+    request: Request;
+    params: P;
+    app: ConsoleContext;
+    /** Who, for the audit log: `operator@local`, `viewer@10.0.0.5` (forwarded only when trusted). */
+    actor: string;
+    /** Undefined only on public routes, for a caller without token or session. */
+    role: Role | undefined;
+  }): Promise<Response> | Response;
 }
 
 export interface RouteOptions {
@@ -57,21 +25,28 @@ export interface RouteOptions {
 }
 
 /**
- * Every API route goes through here: operator token (when the console is bound beyond
- * loopback), Origin check on mutations, the actor's name for the audit log, and one mapping from
- * errors to JSON problems.
+ * Every API route goes through here, in this order: the Host allowlist (DNS rebinding), the Origin
+ * check on mutations (CSRF), the caller's role (operator token or session; viewers may only read),
+ * the actor's name for the audit log, and one mapping from errors to JSON problems.
  */
 export function route<P = Record<string, never>>(handler: Handler<P>, options: RouteOptions = {}) {
   return async (request: Request, context: { params: Promise<P> }): Promise<Response> => {
     try {
       const app = getConsole();
-      if (!options.public && !isOperator(request, app.config.operatorToken))
-        return problem(401, 'Operator token required: sign in at /login');
-      if (request.method !== 'GET' && request.method !== 'HEAD' && crossSite(request))
-        return problem(403, 'Cross-site request refused');
-      const address = request.headers.get('x-forwarded-for')?.split(',')[0]?.trim() ?? 'local';
-      const actor = `${app.config.operatorToken ? 'operator' : 'presenter'}@${address}`;
-      return await handler({ request, params: await context.params, app, actor });
+      const { config } = app;
+      if (!hostAllowed(request.headers.get('host'), config))
+        return problem(421, 'Misdirected request: this console does not answer to that host name');
+      const mutating = request.method !== 'GET' && request.method !== 'HEAD';
+      if (mutating && !originAllowed(request, config)) return problem(403, 'Cross-site request refused');
+      const role = roleOf(request, config);
+      if (!options.public) {
+        if (!role) return problem(401, 'Operator token required: sign in at /login');
+        if (mutating && role !== 'operator')
+          return problem(403, 'Read-only viewer: only the operator may change the demo');
+      }
+      const who = config.operatorToken ? (role ?? 'anonymous') : 'presenter';
+      const actor = `${who}@${clientAddress(request, config)}`;
+      return await handler({ request, params: await context.params, app, actor, role });
     } catch (error) {
       if (isZodError(error)) {
         return problem(422, 'Validation failed', {
@@ -86,9 +61,37 @@ export function route<P = Record<string, never>>(handler: Handler<P>, options: R
   };
 }
 
-/** Reads a JSON body, or answers 400. An empty body reads as `whenEmpty`, when one is given. */
+/** 413: a body over CONSOLE_MAX_BODY_BYTES. */
+class BodyTooLargeError extends ConsoleError {
+  constructor(limit: number) {
+    super(413, `The request body is over ${limit} bytes`);
+    this.name = 'BodyTooLargeError';
+  }
+}
+
+/** The body as text, read no further than `limit` bytes (a declared or streamed excess is 413). */
+async function readText(request: Request, limit: number): Promise<string> {
+  if (Number(request.headers.get('content-length') ?? 0) > limit) throw new BodyTooLargeError(limit);
+  if (!request.body) return '';
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel();
+      throw new BodyTooLargeError(limit);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Reads a JSON body, or answers 400 (413 when too large). An empty body reads as `whenEmpty`, when one is given. */
 export async function jsonBody(request: Request, whenEmpty?: unknown): Promise<unknown> {
-  const text = await request.text();
+  const text = await readText(request, getConsole().config.maxBodyBytes);
   if (!text && whenEmpty !== undefined) return whenEmpty;
   try {
     return JSON.parse(text) as unknown;

@@ -42,7 +42,16 @@ describe('console configuration', () => {
 describe('target resolution', () => {
   it('local: takes the endpoints from the environment when set', () => {
     const target = resolveTarget(
-      loadConsoleConfig({ AWS_ENDPOINT_URL: 'http://127.0.0.1:4566', KUBECONFIG: '/k', APP_PREFIX: 'python' }, dir),
+      loadConsoleConfig(
+        {
+          AWS_ENDPOINT_URL: 'http://127.0.0.1:4566',
+          KUBECONFIG: '/k',
+          APP_PREFIX: 'python',
+          AWS_ACCESS_KEY_ID: 'local-cloud',
+          AWS_SECRET_ACCESS_KEY: 'local-cloud',
+        },
+        dir,
+      ),
     );
     expect(target).toMatchObject({
       kind: 'local',
@@ -50,9 +59,16 @@ describe('target resolution', () => {
       environment: 'local:python',
       awsEndpoint: 'http://127.0.0.1:4566',
       kubeconfig: '/k',
+      localCredentials: { accessKeyId: 'local-cloud', secretAccessKey: 'local-cloud' },
       region: 'us-east-1',
       sources: { endpoints: 'environment' },
     });
+  });
+
+  it('local: refuses endpoints without the keys local-cloud checks signatures with', () => {
+    expect(() =>
+      resolveTarget(loadConsoleConfig({ AWS_ENDPOINT_URL: 'http://127.0.0.1:4566', KUBECONFIG: '/k' }, dir)),
+    ).toThrow(/AWS_ACCESS_KEY_ID/);
   });
 
   it('local: reads local-cloud endpoints.env otherwise', () => {

@@ -16,6 +16,8 @@ export interface Target {
   environment: string;
   /** AWS endpoint override (local-cloud); undefined means the real AWS endpoints. */
   awsEndpoint?: string;
+  /** local target: the keys local-cloud checks signatures with. */
+  localCredentials?: { accessKeyId: string; secretAccessKey: string };
   /** Kubeconfig file; undefined means the usual places (KUBECONFIG, ~/.kube/config). */
   kubeconfig?: string;
   /** Kubeconfig context to use instead of the current one (the scripts' `<prefix>-appsignals`). */
@@ -60,6 +62,15 @@ export function resolveTarget(config: ConsoleConfig): Target {
     const awsEndpoint = config.env.awsEndpoint ?? file.AWS_ENDPOINT_URL;
     const kubeconfig = config.env.kubeconfig ?? file.KUBECONFIG;
     if (!awsEndpoint || !kubeconfig) throw new TargetError(`${source} names no AWS_ENDPOINT_URL or KUBECONFIG.`);
+    const localCredentials =
+      config.env.credentials ??
+      (file.AWS_ACCESS_KEY_ID && file.AWS_SECRET_ACCESS_KEY
+        ? { accessKeyId: file.AWS_ACCESS_KEY_ID, secretAccessKey: file.AWS_SECRET_ACCESS_KEY }
+        : undefined);
+    if (!localCredentials)
+      throw new TargetError(
+        `${source} gives no AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (local-cloud checks signatures).`,
+      );
     const prefix = config.env.prefix ?? file.APP_PREFIX ?? DEFAULT_APP_PREFIX;
     const tracesUrl = config.env.tracesUrl ?? file.OTEL_EXPORTER_OTLP_ENDPOINT;
     return {
@@ -72,6 +83,7 @@ export function resolveTarget(config: ConsoleConfig): Target {
       namespace: config.env.namespace,
       environment: `local:${prefix}`,
       awsEndpoint,
+      localCredentials,
       kubeconfig,
       sources: { endpoints: source },
     };

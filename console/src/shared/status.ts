@@ -43,5 +43,7 @@ export interface TargetView {
   caps: { maxRate: number; maxDurationSeconds: number; maxInFlight: number };
   autoRestoreMinutes: number;
   operatorTokenRequired: boolean;
+  /** What this browser may do: the operator drives, a viewer only watches. */
+  role: 'operator' | 'viewer';
   startedAt: string;
 }

@@ -23,6 +23,15 @@ export function Header({ current }: { current: 'cockpit' | 'settings' | 'service
             {data.kind === 'local' ? 'local-cloud' : `EKS ${data.clusterName ?? ''}`} · {data.environment}
           </span>
         )}
+        {data?.role === 'viewer' && (
+          <span
+            className="rounded bg-amber-100 px-2 py-0.5 text-xs text-amber-800"
+            data-testid="viewer-chip"
+            title="Signed in with the viewer token: the cockpit is live, and only the operator can change anything"
+          >
+            read-only viewer
+          </span>
+        )}
       </div>
       <nav className="flex gap-4">
         {link('/', 'Cockpit', current === 'cockpit')}

@@ -15,7 +15,8 @@ export function LoginForm() {
       body: JSON.stringify({ token }),
     }).then((response) => {
       if (response.ok) router.push('/');
-      else setError('That token is not the operator token.');
+      else if (response.status === 429) setError('Too many wrong tokens: wait a minute and try again.');
+      else setError('That token is neither the operator nor the viewer token.');
     });
   };
   return (

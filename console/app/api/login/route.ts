@@ -1,28 +1,32 @@
 import { z } from 'zod';
-import { jsonBody, route, isOperator, TOKEN_COOKIE } from '@/server/http';
+import { roleForToken, servedOverTls, sessionCookie } from '@/server/access';
+import { jsonBody, route } from '@/server/http';
 
 export const dynamic = 'force-dynamic';
 
-const LoginBody = z.object({ token: z.string().min(1) });
+const LoginBody = z.object({ token: z.string().min(1).max(512) });
 
-// POST /api/login {token} - checks the operator token and sets it as an httpOnly cookie
+// POST /api/login {token} - exchanges the operator or viewer token for a signed session cookie
 export const POST = route(
-  async ({ request, app }) => {
+  async ({ request, app, actor }) => {
+    const wait = app.loginThrottle.retryAfterSeconds();
+    if (wait > 0)
+      return Response.json(
+        { error: `Too many wrong tokens: try again in ${wait} s`, status_code: 429 },
+        { status: 429, headers: { 'retry-after': String(wait) } },
+      );
     const { token } = LoginBody.parse(await jsonBody(request));
-    const probe = new Request(request.url, { headers: { authorization: `Bearer ${token}` } });
-    if (!app.config.operatorToken || !isOperator(probe, app.config.operatorToken)) {
-      app.audit.append({ actor: 'unknown', action: 'login', outcome: 'refused', detail: {} });
-      return Response.json({ error: 'Wrong operator token', status_code: 401 }, { status: 401 });
+    const operatorToken = app.config.operatorToken;
+    const role = operatorToken ? roleForToken(token, app.config) : undefined;
+    if (!operatorToken || !role) {
+      app.loginThrottle.failed();
+      app.audit.append({ actor, action: 'login', outcome: 'refused', detail: {} });
+      return Response.json({ error: 'Wrong token', status_code: 401 }, { status: 401 });
     }
-    app.audit.append({ actor: 'operator', action: 'login', outcome: 'succeeded', detail: {} });
-    const secure = new URL(request.url).protocol === 'https:' ? '; Secure' : '';
+    app.audit.append({ actor: actor.replace(/^[^@]*/, role), action: 'login', outcome: 'succeeded', detail: { role } });
     return Response.json(
-      { ok: true },
-      {
-        headers: {
-          'set-cookie': `${TOKEN_COOKIE}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/; Max-Age=43200${secure}`,
-        },
-      },
+      { ok: true, role },
+      { headers: { 'set-cookie': sessionCookie(role, operatorToken, servedOverTls(request, app.config)) } },
     );
   },
   { public: true },

@@ -3,7 +3,7 @@ import { route } from '@/server/http';
 export const dynamic = 'force-dynamic';
 
 // GET /api/target - what the console points at (settings page) and the caps bursts must respect
-export const GET = route(({ app }) =>
+export const GET = route(({ app, role }) =>
   Response.json({
     kind: app.target.kind,
     prefix: app.target.prefix,
@@ -16,6 +16,7 @@ export const GET = route(({ app }) =>
     caps: app.config.caps,
     autoRestoreMinutes: app.config.autoRestoreMinutes,
     operatorTokenRequired: Boolean(app.config.operatorToken),
+    role: role ?? 'viewer',
     startedAt: app.startedAt.toISOString(),
   }),
 );

@@ -5,11 +5,11 @@ import type { AuditLog } from '../audit';
 import { ConflictError } from '../errors';
 import { selectAll, selectOne, type Db } from '../db';
 import type { OrderApi } from '../order-api';
-import { burstRequestSchema, type BurstCaps, type BurstRecord } from '../../shared/bursts';
+import { burstRequestSchema, type BurstCaps, type BurstRecord, type BurstRequest } from '../../shared/bursts';
 
 export class BurstConflictError extends ConflictError {
-  constructor(readonly running: BurstRecord) {
-    super(`Burst ${running.id} is still running; stop it or wait for it to finish`, { running: running.id });
+  constructor(readonly running: string) {
+    super(`Burst ${running} is still running; stop it or wait for it to finish`, { running });
     this.name = 'BurstConflictError';
   }
 }
@@ -46,6 +46,8 @@ function toRecord(row: Row): BurstRecord {
  */
 export class BurstManager {
   private current: { record: BurstRecord; run: LoadRun; listeners: Set<(event: BurstEvent) => void> } | undefined;
+  /** The id of a burst between its check and its first request (the slot is held meanwhile). */
+  private starting: string | undefined;
 
   constructor(
     private readonly db: Db,
@@ -62,11 +64,23 @@ export class BurstManager {
   }
 
   async start(input: unknown, startedBy: string): Promise<BurstRecord> {
-    if (this.current) throw new BurstConflictError(this.current.record);
     const request = burstRequestSchema(this.caps).parse(input);
+    // The slot is taken before the first await, so concurrent starts cannot both pass the check.
+    const holder = this.current?.record.id ?? this.starting;
+    if (holder) throw new BurstConflictError(holder);
+    const id = randomUUID();
+    this.starting = id;
+    try {
+      return await this.launch(id, request, startedBy);
+    } finally {
+      this.starting = undefined;
+    }
+  }
+
+  private async launch(id: string, request: BurstRequest, startedBy: string): Promise<BurstRecord> {
     const target = await this.orderApi.url();
     const record: BurstRecord = {
-      id: randomUUID(),
+      id,
       status: 'running',
       startedBy,
       startedAt: new Date().toISOString(),
