@@ -69,7 +69,8 @@ async function ensurePortFree(host: string, port: number, variable: string): Pro
 function claimDataDir(lockFile: string): void {
   if (!existsSync(lockFile)) return;
   const pid = Number(readFileSync(lockFile, 'utf8'));
-  if (!Number.isInteger(pid) || pid === process.pid) return;
+  // An empty or damaged lock file (Number("") is 0, and kill(0) would signal our own group) names no one.
+  if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid) return;
   try {
     process.kill(pid, 0);
   } catch {

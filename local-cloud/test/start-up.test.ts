@@ -1,5 +1,5 @@
 import '../vitest-mysql';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -62,6 +62,16 @@ describe('a second local-cloud on the same data directory', () => {
       `local-cloud is already running (pid ${process.ppid})`,
     );
     await rm(path.join(dataDir, 'local-cloud.pid'));
+  });
+
+  it('is not blocked by an empty lock file or an empty pids.json that a crash left', async () => {
+    await writeFile(path.join(dataDir, 'local-cloud.pid'), '');
+    await mkdir(path.join(dataDir, 'run'), { recursive: true });
+    await writeFile(path.join(dataDir, 'run', 'pids.json'), '');
+    // It gets as far as the ports: the taken one is what stops it, not the leftovers.
+    await expect(
+      startLocalCloud(config({ ORDER_API_PORT: String(takenPort) }), pino({ level: 'silent' })),
+    ).rejects.toThrow(`Port ${takenPort} on 127.0.0.1 is already in use`);
   });
 });
 
