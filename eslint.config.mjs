@@ -84,6 +84,7 @@ export default defineConfig([
       'console/instrumentation.ts',
       'packages/testkit/src/**',
       'local-cloud/vitest-mysql.ts',
+      'local-cloud/test-cloud.ts',
       '**/test/**',
       '**/*.test.ts',
       'e2e/**',

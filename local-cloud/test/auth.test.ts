@@ -3,8 +3,7 @@ import { execFile } from 'node:child_process';
 import http from 'node:http';
 import https from 'node:https';
 import tls from 'node:tls';
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
@@ -12,12 +11,11 @@ import { ApplicationSignalsClient, ListServiceLevelObjectivesCommand } from '@aw
 import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import * as k8s from '@kubernetes/client-node';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { appNames, parseEndpointsFile, type LocalEndpoints } from '@demo/contracts';
-import { FREE_PORTS_ENV, loadConfig } from '../src/config';
 import { endpointsFile } from '../src/endpoints';
-import { startLocalCloud, type LocalCloud } from '../src/stack';
+import type { LocalCloud } from '../src/stack';
+import { startTestCloud, type TestCloud } from '../test-cloud';
 
 /**
  * Only whoever holds local-cloud's credentials may drive it, as on AWS and EKS: forged Host
@@ -29,6 +27,7 @@ const repoRoot = path.resolve(__dirname, '..', '..');
 const names = appNames('ts');
 const run = promisify(execFile);
 
+let testCloud: TestCloud;
 let dataDir: string;
 let cloud: LocalCloud;
 let env: LocalEndpoints;
@@ -36,15 +35,8 @@ let token: string;
 let certificate: string;
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(path.join(os.tmpdir(), 'local-cloud-auth-'));
-  const config = loadConfig(repoRoot, {
-    LOCAL_CLOUD_DATA_DIR: dataDir,
-    ...FREE_PORTS_ENV,
-    MYSQL_URL: inject('mysqlUrl'),
-    PATH: process.env.PATH ?? '',
-  });
-  cloud = await startLocalCloud(config, pino({ level: 'silent' }));
-  await cloud.waitUntilAvailable(60_000);
+  testCloud = await startTestCloud({ mysqlUrl: inject('mysqlUrl'), repoRoot });
+  ({ cloud, dataDir } = testCloud);
   env = parseEndpointsFile(endpointsFile(cloud.endpoints));
   const kubeconfig = new k8s.KubeConfig();
   kubeconfig.loadFromFile(cloud.endpoints.kubeconfig);
@@ -53,8 +45,7 @@ beforeAll(async () => {
 }, 90_000);
 
 afterAll(async () => {
-  await cloud?.stop();
-  await rm(dataDir, { recursive: true, force: true });
+  await testCloud?.stop();
 }, 60_000);
 
 const deploymentPath = `/apis/apps/v1/namespaces/default/deployments/${names.deliveryApi}`;

@@ -1,6 +1,4 @@
 import '../vitest-mysql';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import {
   ApplicationSignalsClient,
@@ -10,7 +8,6 @@ import {
 import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import * as k8s from '@kubernetes/client-node';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
   appNames,
@@ -22,8 +19,8 @@ import {
   type PoolParams,
 } from '@demo/contracts';
 import { startLoad, type Summary } from '@demo/load';
-import { FREE_PORTS_ENV, loadConfig } from '../src/config';
-import { startLocalCloud, type LocalCloud } from '../src/stack';
+import type { LocalCloud } from '../src/stack';
+import { startTestCloud, type TestCloud } from '../test-cloud';
 
 /**
  * The whole local stack, driven only through the real clients: @kubernetes/client-node for the
@@ -35,7 +32,7 @@ const NS = 'default';
 const ENV = 'local:ts';
 const aws = { region: 'us-east-1', credentials: { accessKeyId: 'local-cloud', secretAccessKey: 'local-cloud' } };
 
-let dataDir: string;
+let testCloud: TestCloud;
 let cloud: LocalCloud;
 let apps: k8s.AppsV1Api;
 let core: k8s.CoreV1Api;
@@ -45,15 +42,8 @@ let cloudwatch: CloudWatchClient;
 let signals: ApplicationSignalsClient;
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(path.join(os.tmpdir(), 'local-cloud-stack-'));
-  const config = loadConfig(repoRoot, {
-    LOCAL_CLOUD_DATA_DIR: dataDir,
-    ...FREE_PORTS_ENV,
-    MYSQL_URL: inject('mysqlUrl'),
-    PATH: process.env.PATH ?? '',
-  });
-  cloud = await startLocalCloud(config, pino({ level: 'silent' }));
-  await cloud.waitUntilAvailable(60_000);
+  testCloud = await startTestCloud({ mysqlUrl: inject('mysqlUrl'), repoRoot });
+  ({ cloud } = testCloud);
   const kubeconfig = new k8s.KubeConfig();
   kubeconfig.loadFromFile(cloud.endpoints.kubeconfig);
   apps = kubeconfig.makeApiClient(k8s.AppsV1Api);
@@ -68,8 +58,7 @@ afterAll(async () => {
   ssm?.destroy();
   cloudwatch?.destroy();
   signals?.destroy();
-  await cloud?.stop();
-  await rm(dataDir, { recursive: true, force: true });
+  await testCloud?.stop();
 }, 60_000);
 
 const strategic = k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.StrategicMergePatch);

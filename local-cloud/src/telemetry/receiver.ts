@@ -3,7 +3,7 @@ import { gunzipSync } from 'node:zlib';
 import type { Logger } from 'pino';
 import { closeHttpServer, listen } from '../http/listen';
 import { refuseForeignHost } from '../http/loopback-host';
-import { BodyTooLargeError } from '../http/read-body';
+import { BodyTooLargeError, readRawBody } from '../http/read-body';
 import { countMetricPoints, OtlpFormatError, parseTraces } from './otlp';
 import type { TelemetryPipeline } from './pipeline';
 
@@ -20,15 +20,9 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.end(text);
 }
 
+/** The body, inflated when it is gzip; `limit` caps it both as sent and as inflated. */
 async function readRaw(req: IncomingMessage, limit: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > limit) throw new BodyTooLargeError(`body over ${limit} bytes`);
-    chunks.push(chunk as Buffer);
-  }
-  const raw = Buffer.concat(chunks);
+  const raw = await readRawBody(req, limit);
   if (req.headers['content-encoding'] !== 'gzip') return raw;
   // Inflated with the same limit: a small gzip bomb must not inflate to gigabytes.
   try {

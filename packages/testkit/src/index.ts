@@ -4,4 +4,4 @@ export * from './local-ssm';
 export * from './http';
 export * from './child-service';
 export * from './delivery-api';
-export * from './test-cloud';
+export { startTestCloud, type TestCloud } from '@demo/local-cloud/test-cloud';

@@ -2,7 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
-import { FREE_PORTS_ENV, loadConfig, startLocalCloud, type LocalCloud } from '@demo/local-cloud';
+import { FREE_PORTS_ENV, loadConfig } from './src/config';
+import { startLocalCloud, type LocalCloud } from './src/stack';
 
 export interface TestCloud {
   cloud: LocalCloud;
@@ -12,7 +13,7 @@ export interface TestCloud {
 }
 
 /**
- * A whole local-cloud for one test file: free ports, its own data directory, the run's shared
+ * A whole local-cloud for one test file (local-cloud's own tests and, through testkit, the rest): free ports, its own data directory, the run's shared
  * MySQL (pass `inject('mysqlUrl')`), and both APIs available before it returns.
  */
 export async function startTestCloud(options: {
