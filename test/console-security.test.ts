@@ -1,11 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '@demo/local-cloud';
+import { consoleBuilt as built, request, spawnConsole, waitForAnswer, type Answer } from './console-process';
 
 /**
  * The built console as `next start` runs it, asked what an attacker would ask: a console bound
@@ -14,9 +13,6 @@ import { freePort } from '@demo/local-cloud';
  * the token, forged Host names and foreign Origins are refused, bodies are capped, login is
  * throttled, and no page can be framed. Only loopback is ever contacted.
  */
-const repoRoot = path.resolve(__dirname, '..');
-const next = path.join(repoRoot, 'node_modules', 'next', 'dist', 'bin', 'next');
-const built = existsSync(path.join(repoRoot, 'console', '.next', 'BUILD_ID'));
 const OPERATOR = 'operator-token-for-tests';
 const VIEWER = 'viewer-token-for-tests!';
 
@@ -24,74 +20,18 @@ let dir: string;
 const children: ChildProcess[] = [];
 
 function startConsole(argv: string[], env: Record<string, string>) {
-  const child = spawn(process.execPath, [next, 'start', ...argv], {
-    cwd: path.join(repoRoot, 'console'),
-    env: {
-      PATH: process.env.PATH ?? '',
-      NODE_ENV: 'production',
-      NEXT_TELEMETRY_DISABLED: '1',
-      CONSOLE_DATA_DIR: path.join(dir, `data-${children.length}`),
-      CONSOLE_TARGET: 'local',
-      // A target that resolves (nothing listens there): enough for the routes under test.
-      AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
-      AWS_ACCESS_KEY_ID: 'local-cloud',
-      AWS_SECRET_ACCESS_KEY: 'local-cloud',
-      KUBECONFIG: path.join(dir, 'kubeconfig'),
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const started = spawnConsole(argv, {
+    CONSOLE_DATA_DIR: path.join(dir, `data-${children.length}`),
+    CONSOLE_TARGET: 'local',
+    // A target that resolves (nothing listens there): enough for the routes under test.
+    AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
+    AWS_ACCESS_KEY_ID: 'local-cloud',
+    AWS_SECRET_ACCESS_KEY: 'local-cloud',
+    KUBECONFIG: path.join(dir, 'kubeconfig'),
+    ...env,
   });
-  children.push(child);
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, exited, output: () => output };
-}
-
-interface Answer {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  text: string;
-}
-
-function request(
-  port: number,
-  pathname: string,
-  options: { method?: string; headers?: Record<string, string>; body?: string | Buffer } = {},
-): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      {
-        host: '127.0.0.1',
-        port,
-        path: pathname,
-        method: options.method ?? 'GET',
-        headers: { host: `127.0.0.1:${port}`, ...options.headers },
-      },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => (text += chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text }));
-      },
-    );
-    req.once('error', reject);
-    req.end(options.body);
-  });
-}
-
-async function waitForAnswer(port: number, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      await request(port, '/api/health');
-      return;
-    } catch {
-      if (Date.now() > deadline) throw new Error(`console on ${port} did not answer`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
+  children.push(started.child);
+  return started;
 }
 
 beforeAll(async () => {

@@ -1,11 +1,14 @@
 import 'server-only';
-import { selectAll, type Db } from './db';
+import { AUDIT_RETENTION_ROWS, selectAll, type Db } from './db';
 
 import type { AuditEntry } from '../shared/status';
 
 export type { AuditEntry };
 
-/** Who did what, when, and how it ended. Rows are only ever inserted (the table refuses the rest). */
+/**
+ * Who did what, when, and how it ended. Rows are only ever inserted; the newest
+ * AUDIT_RETENTION_ROWS are kept, and the table refuses any other change.
+ */
 export class AuditLog {
   constructor(
     private readonly db: Db,
@@ -18,8 +21,10 @@ export class AuditLog {
     const result = this.db
       .prepare('INSERT INTO audit (at, actor, action, outcome, detail) VALUES (?, ?, ?, ?, ?)')
       .run(at, entry.actor, entry.action, entry.outcome, JSON.stringify(detail));
+    const id = Number(result.lastInsertRowid);
+    if (id > AUDIT_RETENTION_ROWS) this.db.prepare('DELETE FROM audit WHERE id <= ?').run(id - AUDIT_RETENTION_ROWS);
     return {
-      id: Number(result.lastInsertRowid),
+      id,
       at,
       actor: entry.actor,
       action: entry.action,

@@ -6,6 +6,9 @@ import { DatabaseSync, type SQLInputValue } from 'node:sqlite';
 /** Node's own SQLite (no native addon to build): synchronous, one connection per console process. */
 export type Db = DatabaseSync;
 
+/** How many audit rows the console keeps (about a year of a busy demo's clicks). */
+export const AUDIT_RETENTION_ROWS = 10_000;
+
 const MIGRATIONS: readonly string[] = [
   `CREATE TABLE runs (
      id TEXT PRIMARY KEY,
@@ -43,6 +46,13 @@ const MIGRATIONS: readonly string[] = [
    -- The audit log is append-only, and the database enforces it.
    CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
    CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;`,
+  // One running run, enforced by the database. The audit log keeps its newest AUDIT_RETENTION_ROWS
+  // rows: only older ones may be deleted (AuditLog.append does it), nothing may be edited.
+  `CREATE UNIQUE INDEX runs_one_running ON runs (status) WHERE status = 'running';
+   DROP TRIGGER audit_no_delete;
+   CREATE TRIGGER audit_retention_only BEFORE DELETE ON audit
+     WHEN OLD.id > (SELECT MAX(id) FROM audit) - ${AUDIT_RETENTION_ROWS}
+     BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;`,
 ];
 
 /** Opens (and migrates) the console's SQLite file; `:memory:` for tests. */

@@ -1,7 +1,8 @@
 import type { PoolParams } from '@demo/contracts';
 
 export type RunAction = 'inject' | 'restore';
-export type RunTrigger = 'operator' | 'auto-restore' | 'retry';
+/** `resume`: a Restore the console runs again after a restart cut the previous one off. */
+export type RunTrigger = 'operator' | 'auto-restore' | 'retry' | 'resume';
 export type RunStatus = 'running' | 'succeeded' | 'failed' | 'cancelled';
 export type StepStatus = 'pending' | 'running' | 'succeeded' | 'failed' | 'skipped';
 
@@ -37,7 +38,10 @@ export interface RunRecord {
   previous?: PoolParams;
   steps: StepRecord[];
   error?: string;
-  /** For an inject that wrote parameters: when Restore runs by itself (cleared once restored). */
+  /**
+   * For an inject that began writing parameters: when Restore runs by itself. Only the newest
+   * such inject holds one; it moves back after a failed attempt and is cleared once restored.
+   */
   autoRestoreAt?: string;
 }
 

@@ -173,7 +173,8 @@ describe('inject', () => {
 describe('each step failing', () => {
   it.each([
     ['read-parameters', 'readParams', false],
-    ['write-parameters', 'writeParams', false],
+    // A write that failed may have written some values: Restore is scheduled from its start.
+    ['write-parameters', 'writeParams', true],
     ['rollout-restart', 'restart', true],
     ['rollout-complete', 'rollout', true],
     ['verify', 'configs', true],
@@ -191,7 +192,7 @@ describe('each step failing', () => {
       expect(run?.steps[index]).toMatchObject({ status: 'failed', detail: `${port} exploded` });
       expect(run?.steps.slice(0, index).every((s) => s.status === 'succeeded')).toBe(true);
       expect(run?.steps.slice(index + 1).every((s) => s.status === 'skipped')).toBe(true);
-      // Once parameters were written, Restore is scheduled even though the run failed.
+      // Once parameters began to be written, Restore is scheduled even though the run failed.
       expect(Boolean(run?.autoRestoreAt)).toBe(scheduled);
     },
   );
@@ -364,6 +365,215 @@ describe('auto-restore and console restarts', () => {
     ]);
     expect(() => db.prepare("UPDATE audit SET outcome = 'edited'").run()).toThrow(/append-only/);
     expect(() => db.prepare('DELETE FROM audit').run()).toThrow(/append-only/);
+  });
+});
+
+/** Lets the runbook's background work (real 5 ms polls) move until `ready` holds. */
+async function until(ready: () => boolean, timeoutMs = 2000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!ready()) {
+    if (Date.now() > deadline) throw new Error('condition not reached');
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+}
+
+const stepOf = (run: { steps: { name: string; status: string }[] } | undefined, name: string) =>
+  run?.steps.find((s) => s.name === name)?.status;
+
+describe('a runbook that cannot be left half-done (issue 12 C)', () => {
+  it('three concurrent Restores during an Inject: one is accepted, two get 409, parameters are written once more', async () => {
+    const { runbook, cluster } = setup();
+    cluster.stuck = true;
+    await runbook.start('inject', { requestedBy: 'p' });
+    await until(() => cluster.calls.includes('rollout'));
+    const results = await Promise.allSettled([
+      runbook.start('restore', { requestedBy: 'a' }),
+      runbook.start('restore', { requestedBy: 'b' }),
+      runbook.start('restore', { requestedBy: 'c' }),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'rejected']);
+    expect(results.filter((r) => r.status === 'rejected').map((r) => r.reason as unknown)).toEqual([
+      expect.any(RunConflictError),
+      expect.any(RunConflictError),
+    ]);
+    // Nor may an Inject slip in while the Restore waits for the cancelled Inject to stop.
+    await expect(runbook.start('inject', { requestedBy: 'd' })).rejects.toBeInstanceOf(RunConflictError);
+    cluster.stuck = false;
+    await runbook.idle();
+    expect(runbook.state().history.map((r) => [r.action, r.status, r.requestedBy])).toEqual([
+      ['restore', 'succeeded', 'a'],
+      ['inject', 'cancelled', 'p'],
+    ]);
+    expect(cluster.calls.filter((c) => c === 'writeParams')).toHaveLength(2);
+    expect(cluster.params).toEqual(POOL_PARAM_DEFAULTS);
+  });
+
+  it('the database allows one running run, so a second console on the same file is refused too', async () => {
+    const first = setup();
+    first.cluster.stuck = true;
+    await first.runbook.start('inject', { requestedBy: 'p' });
+    const second = setup(first.db, new FakeCluster(), first.clock);
+    await expect(second.runbook.start('restore', { requestedBy: 'q' })).rejects.toBeInstanceOf(RunConflictError);
+    first.cluster.stuck = false;
+    await first.runbook.idle();
+  });
+
+  it('a second Inject with another delay keeps the real baseline, and Restore returns to it', async () => {
+    const { runbook, cluster } = setup();
+    const baseline = { poolSize: 8, maxOverflow: 4, faultInjection: false, faultDelaySeconds: 10 };
+    cluster.params = { ...baseline };
+    await runbook.start('inject', { requestedBy: 'p', faultDelaySeconds: 5 });
+    await runbook.idle();
+    await runbook.start('inject', { requestedBy: 'p', faultDelaySeconds: 20 });
+    await runbook.idle();
+    expect(runbook.state().history.map((r) => r.previous)).toEqual([baseline, baseline]);
+    expect(runbook.plan('restore').target).toEqual(baseline);
+    await runbook.start('restore', { requestedBy: 'p' });
+    await runbook.idle();
+    expect(cluster.params).toEqual(baseline);
+  });
+
+  it('never takes a baseline from fault values, even ones the console did not write', async () => {
+    const { runbook, cluster } = setup();
+    // Someone set the fault by hand (or an older console did): nothing on record to return to.
+    cluster.params = { poolSize: 1, maxOverflow: 0, faultInjection: true, faultDelaySeconds: 3 };
+    await runbook.start('inject', { requestedBy: 'p' });
+    await runbook.idle();
+    expect(runbook.state().history[0]?.previous).toEqual(POOL_PARAM_DEFAULTS);
+  });
+
+  it('after a failed Inject wrote part of the fault, the next Inject still records the real baseline', async () => {
+    const { runbook, cluster } = setup();
+    const baseline = { poolSize: 9, maxOverflow: 9, faultInjection: false, faultDelaySeconds: 10 };
+    cluster.params = { ...baseline };
+    cluster.fail.restart = new Error('kube down');
+    await runbook.start('inject', { requestedBy: 'p' });
+    await runbook.idle();
+    // The first write reached SSM for pool-size only (fault-injection still false).
+    cluster.params = { ...baseline, poolSize: 1 };
+    delete cluster.fail.restart;
+    await runbook.start('inject', { requestedBy: 'p' });
+    await runbook.idle();
+    expect(runbook.state().history[0]?.previous).toEqual(baseline);
+  });
+
+  it("a newer Inject takes over the schedule: the first one's timer never fires", async () => {
+    const { runbook, cluster, clock } = setup();
+    await runbook.start('inject', { requestedBy: 'p', faultDelaySeconds: 5 });
+    await runbook.idle();
+    clock.advance(5 * 60_000);
+    await runbook.start('inject', { requestedBy: 'p', faultDelaySeconds: 7 });
+    await runbook.idle();
+    const due = runbook.state().autoRestoreAt;
+    expect(due).toBe(new Date(clock.time + 10 * 60_000).toISOString());
+    clock.advance(5 * 60_000); // the first inject's time
+    await runbook.idle();
+    expect(runbook.state().history.map((r) => r.action)).toEqual(['inject', 'inject']);
+    expect(cluster.params.faultDelaySeconds).toBe(7);
+    clock.advance(5 * 60_000); // the second's
+    await runbook.idle();
+    expect(runbook.state().history.map((r) => [r.action, r.trigger])).toEqual([
+      ['restore', 'auto-restore'],
+      ['inject', 'operator'],
+      ['inject', 'operator'],
+    ]);
+    expect(clock.timers.size).toBe(0);
+  });
+
+  it('a failing auto-restore backs off (5 s doubling to 5 min), so an hour of SSM outage costs a few dozen audit rows', async () => {
+    const { runbook, cluster, clock, audit } = setup();
+    await runbook.start('inject', { requestedBy: 'p' });
+    await runbook.idle();
+    cluster.fail.writeParams = new Error('SSM unreachable');
+    const startedAt = clock.time;
+    clock.advance(10 * 60_000);
+    await runbook.idle();
+    // One simulated hour, a second at a time.
+    for (let s = 0; s < 3600; s++) {
+      clock.advance(1000);
+      await runbook.idle();
+    }
+    const attempts = runbook.state().history.filter((r) => r.action === 'restore');
+    const gaps = attempts
+      .map((r) => Date.parse(r.requestedAt))
+      .reverse()
+      .map((t, i, all) => (i === 0 ? t - startedAt : t - (all[i - 1] ?? 0)) / 1000);
+    // 600 s to the first; then 5, 10, 20, ... s, capped at 300 s.
+    expect(gaps.slice(0, 8)).toEqual([600, 5, 10, 20, 40, 80, 160, 300]);
+    expect(gaps.slice(8).every((g) => g === 300)).toBe(true);
+    expect(attempts.length).toBeLessThan(20);
+    expect(audit.list(1000).length).toBeLessThan(50);
+    expect(runbook.state().autoRestoreAt).toBeDefined();
+    // SSM comes back: the next attempt restores and ends the schedule.
+    delete cluster.fail.writeParams;
+    clock.advance(300_000);
+    await runbook.idle();
+    expect(runbook.state().history[0]).toMatchObject({ action: 'restore', status: 'succeeded' });
+    expect(runbook.state().autoRestoreAt).toBeUndefined();
+    expect(cluster.params).toEqual(POOL_PARAM_DEFAULTS);
+  });
+
+  it('a console killed right after writing the fault restarts with the auto-restore armed, and it fires', async () => {
+    const first = setup();
+    first.cluster.stuck = true;
+    await first.runbook.start('inject', { requestedBy: 'presenter' });
+    await until(() => stepOf(first.runbook.state().running, 'write-parameters') === 'succeeded');
+    const due = first.runbook.state().autoRestoreAt;
+    expect(due).toBeDefined();
+    // kill -9: the first runbook does nothing more (its timers go with the process).
+    first.clock.timers.clear();
+    const second = setup(first.db, first.cluster, first.clock);
+    second.runbook.resume();
+    expect(second.runbook.state()).toMatchObject({ faultActive: true, autoRestoreAt: due });
+    first.cluster.stuck = false;
+    first.clock.advance(10 * 60_000);
+    await second.runbook.idle();
+    expect(second.runbook.state().history[0]).toMatchObject({
+      action: 'restore',
+      trigger: 'auto-restore',
+      status: 'succeeded',
+    });
+    expect(first.cluster.params).toEqual(POOL_PARAM_DEFAULTS);
+    first.runbook.dispose();
+  });
+
+  it('a console killed during a Restore runs the Restore again on restart', async () => {
+    const first = setup();
+    first.cluster.params = { poolSize: 6, maxOverflow: 6, faultInjection: false, faultDelaySeconds: 10 };
+    await first.runbook.start('inject', { requestedBy: 'p' });
+    await first.runbook.idle();
+    first.cluster.stuck = true;
+    await first.runbook.start('restore', { requestedBy: 'p' });
+    await until(() => first.cluster.calls.filter((c) => c === 'rollout').length > 1);
+    first.clock.timers.clear();
+    const second = setup(first.db, first.cluster, first.clock);
+    first.cluster.stuck = false;
+    second.runbook.resume();
+    first.clock.advance(0);
+    await second.runbook.idle();
+    const [again, interrupted] = second.runbook.state().history;
+    expect(interrupted).toMatchObject({ action: 'restore', status: 'failed' });
+    expect(again).toMatchObject({ action: 'restore', status: 'succeeded' });
+    expect(second.runbook.state()).toMatchObject({ faultActive: false });
+    expect(first.cluster.params).toEqual({ poolSize: 6, maxOverflow: 6, faultInjection: false, faultDelaySeconds: 10 });
+    first.runbook.dispose();
+  });
+});
+
+describe('the audit log', () => {
+  it('keeps its newest 10,000 rows and refuses every other change', () => {
+    const db = openDatabase(':memory:');
+    dbs.push(db);
+    const audit = new AuditLog(db);
+    for (let i = 1; i <= 10_005; i++) audit.append({ actor: 'p', action: 'test', outcome: String(i) });
+    const { n, oldest } = db.prepare('SELECT COUNT(*) AS n, MIN(id) AS oldest FROM audit').get() as {
+      n: number;
+      oldest: number;
+    };
+    expect([n, oldest]).toEqual([10_000, 6]);
+    expect(audit.list(1)[0]?.outcome).toBe('10005');
+    expect(() => db.prepare('DELETE FROM audit WHERE id = 10005').run()).toThrow(/append-only/);
+    expect(() => db.prepare("UPDATE audit SET outcome = 'edited' WHERE id = 6").run()).toThrow(/append-only/);
   });
 });
 

@@ -13,29 +13,53 @@ import {
 } from './types';
 
 export interface RunbookOptions extends StepOptions {
-  /** Restore runs by itself this long after an inject wrote parameters (0 = never). */
+  /** Restore runs by itself this long after an inject began writing parameters (0 = never). */
   autoRestoreMs: number;
   names: AppNames;
   deployment: string;
+  /** A failed auto-restore is tried again after this, doubling each time up to `retryMaxMs`. */
+  retryBaseMs?: number;
+  retryMaxMs?: number;
 }
 
 export interface FaultState {
   running?: RunRecord;
   history: RunRecord[];
-  /** True when the last run that wrote parameters was an inject. */
+  /** True while the parameters may hold fault values (see Runbook.faultOutstanding). */
   faultActive: boolean;
   autoRestoreAt?: string;
 }
 
+interface ActiveRun {
+  run: RunRecord;
+  controller: AbortController;
+  done: Promise<void>;
+  /** A Restore has already claimed this inject's place: further Restores are refused. */
+  preempted: boolean;
+}
+
+const RETRY_BASE_MS = 5_000;
+const RETRY_MAX_MS = 5 * 60_000;
+
 /**
- * The fault runbook as a server-side state machine: one run at a time; Restore may cut a running
- * Inject short (the presenter's way out); every step is recorded with its time and outcome; a run
- * that fails part-way says so and where; an inject that wrote parameters schedules Restore, and
- * that schedule survives a console restart because it lives in the store.
+ * The fault runbook as a server-side state machine.
+ *
+ * - One run at a time, claimed synchronously in `start` (before any await), so concurrent requests
+ *   cannot both pass the check. The one exception: a single Restore may cut a running Inject short.
+ * - Durable intent: before an Inject writes anything, its target, the baseline it will return to
+ *   and its auto-restore time are on disk. A console killed at any point restarts into a state
+ *   that either finishes the job (an interrupted Restore runs again) or compensates for it (the
+ *   interrupted Inject's auto-restore stays armed).
+ * - The baseline Restore returns to is only ever taken from a non-fault state.
+ * - A failing auto-restore is retried with capped exponential backoff, so an unreachable SSM costs
+ *   two audit rows per attempt, not hundreds a second.
+ * - There is one auto-restore timer, bound to one run: a timer whose run no longer owns the schedule
+ *   does nothing.
  */
 export class Runbook {
-  private active: { run: RunRecord; controller: AbortController; done: Promise<void> } | undefined;
-  private autoRestoreTimer: unknown;
+  private active: ActiveRun | undefined;
+  private timer: { handle: unknown; runId: string } | undefined;
+  private failedAutoRestores = 0;
 
   constructor(
     private readonly ports: RunbookPorts,
@@ -46,15 +70,11 @@ export class Runbook {
   ) {}
 
   state(): FaultState {
-    const history = this.store.list(20);
-    const wrote = history.find((run) =>
-      run.steps.some((s) => s.name === 'write-parameters' && s.status === 'succeeded'),
-    );
     const pending = this.store.pendingAutoRestore();
     return {
       ...(this.active ? { running: structuredClone(this.active.run) } : {}),
-      history,
-      faultActive: wrote?.action === 'inject',
+      history: this.store.list(20),
+      faultActive: this.faultOutstanding(),
       ...(pending?.autoRestoreAt ? { autoRestoreAt: pending.autoRestoreAt } : {}),
     };
   }
@@ -63,8 +83,7 @@ export class Runbook {
   targetFor(action: RunAction, faultDelaySeconds?: number): PoolParams {
     if (action === 'inject')
       return { ...FAULT_POOL_PARAMS, faultDelaySeconds: faultDelaySeconds ?? POOL_PARAM_DEFAULTS.faultDelaySeconds };
-    const previous = this.store.lastInjectWithPrevious()?.previous ?? POOL_PARAM_DEFAULTS;
-    return { ...previous, faultInjection: false };
+    return { ...this.baseline(), faultInjection: false };
   }
 
   /** The exact calls a run will make, for the confirmation dialog. */
@@ -94,17 +113,31 @@ export class Runbook {
 
   /**
    * Starts a run and returns it at once (status `running`); it goes on in the background.
-   * A second run while one is active is refused (409), except Restore during Inject, which
-   * cancels the inject first.
+   * A second run while one is active is refused (409), except one Restore during an Inject, which
+   * cancels the inject and runs when it has stopped.
    */
-  async start(
+  start(
     action: RunAction,
     request: { requestedBy: string; faultDelaySeconds?: number; trigger?: RunTrigger },
   ): Promise<RunRecord> {
-    if (this.active) {
-      if (!(this.active.run.action === 'inject' && action === 'restore')) throw new RunConflictError(this.active.run);
-      this.active.controller.abort('cancelled by restore');
-      await this.active.done;
+    try {
+      return Promise.resolve(this.claim(action, request));
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+
+  /** The check and the claim, in one synchronous step: no other request can run in between. */
+  private claim(
+    action: RunAction,
+    request: { requestedBy: string; faultDelaySeconds?: number; trigger?: RunTrigger },
+  ): RunRecord {
+    const previous = this.active;
+    if (previous) {
+      if (previous.preempted || !(previous.run.action === 'inject' && action === 'restore'))
+        throw new RunConflictError(previous.run);
+      previous.preempted = true;
+      previous.controller.abort('cancelled by restore');
     }
     const run: RunRecord = {
       id: randomUUID(),
@@ -116,35 +149,40 @@ export class Runbook {
       target: this.targetFor(action, request.faultDelaySeconds),
       steps: STEPS.map((step) => ({ name: step.name, title: step.title(action), status: 'pending' })),
     };
-    this.store.save(run);
+    // With nothing to wait for the record is on disk before the answer; the database refuses a
+    // second running row, so even another console process on the same file cannot start one.
+    if (!previous) this.insert(run);
+    const controller = new AbortController();
+    const done = this.runAfter(previous, run, controller.signal).finally(() => {
+      if (this.active?.run.id === run.id) this.active = undefined;
+      this.armAutoRestore();
+    });
+    this.active = { run, controller, done, preempted: false };
     this.audit.append({
       actor: request.requestedBy,
       action: `fault.${action}`,
       outcome: 'started',
       detail: { run: run.id, trigger: run.trigger, target: run.target },
     });
-    const controller = new AbortController();
-    const done = this.execute(run, controller.signal).finally(() => {
-      if (this.active?.run.id === run.id) this.active = undefined;
-    });
-    this.active = { run, controller, done };
     return structuredClone(run);
   }
 
   /** Starts the last failed or cancelled action again. */
-  async retry(requestedBy: string): Promise<RunRecord> {
+  retry(requestedBy: string): Promise<RunRecord> {
     const last = this.store.list(1)[0];
     if (!last || (last.status !== 'failed' && last.status !== 'cancelled')) {
-      throw new Error('There is no failed run to retry');
+      return Promise.reject(new RunConflictError(undefined, 'There is no failed run to retry'));
     }
     return this.start(last.action, { requestedBy, faultDelaySeconds: last.target.faultDelaySeconds, trigger: 'retry' });
   }
 
   /**
-   * After a console (re)start: a run that was in progress when the console stopped is recorded as
-   * interrupted (never as done), and a pending auto-restore is armed again.
+   * After a console (re)start. A run that was in progress when the console stopped is recorded as
+   * interrupted (never as done). An interrupted Inject keeps its auto-restore (armed before it
+   * wrote anything); an interrupted Restore is run again at once. Then the auto-restore is armed.
    */
   resume(): void {
+    let restoreInterrupted = false;
     for (const run of this.store.byStatus('running')) {
       const at = this.clock.now().toISOString();
       for (const step of run.steps) {
@@ -159,7 +197,10 @@ export class Runbook {
       Object.assign(run, {
         status: 'failed',
         endedAt: at,
-        error: 'interrupted by a console restart; retry to finish it',
+        error:
+          run.action === 'restore'
+            ? 'interrupted by a console restart; the console restores again'
+            : 'interrupted by a console restart; retry to finish it',
       });
       this.store.save(run);
       this.audit.append({
@@ -168,6 +209,18 @@ export class Runbook {
         outcome: 'interrupted',
         detail: { run: run.id },
       });
+      if (run.action === 'restore') restoreInterrupted = true;
+    }
+    const pending = this.store.pendingAutoRestore();
+    if (restoreInterrupted && pending) {
+      // The restore's intent was "now": bring the pending auto-restore forward.
+      pending.autoRestoreAt = this.clock.now().toISOString();
+      this.store.save(pending);
+    } else if (restoreInterrupted) {
+      this.start('restore', { requestedBy: 'console', trigger: 'resume' }).catch(() => {
+        // Nothing else can be running this early; the failure is in the audit log and on screen.
+      });
+      return;
     }
     this.armAutoRestore();
   }
@@ -178,8 +231,47 @@ export class Runbook {
   }
 
   dispose(): void {
-    this.clock.clearTimeout(this.autoRestoreTimer);
+    this.disarm();
     this.active?.controller.abort('console shutting down');
+  }
+
+  /**
+   * Whether the parameters may hold fault values: the last run that began writing was an Inject,
+   * or a Restore that did not finish writing. A failed Inject counts: it may have written some.
+   */
+  private faultOutstanding(): boolean {
+    const last = this.store.lastWritingRun();
+    if (!last) return false;
+    return last.action === 'inject' || last.steps.find((s) => s.name === 'write-parameters')?.status !== 'succeeded';
+  }
+
+  /** What Restore returns to: the newest baseline an Inject recorded, else the defaults. */
+  private baseline(): PoolParams {
+    return this.store.lastInjectWithPrevious()?.previous ?? POOL_PARAM_DEFAULTS;
+  }
+
+  private insert(run: RunRecord): void {
+    try {
+      this.store.insert(run);
+    } catch (error) {
+      if (!this.store.isRunningConflict(error)) throw error;
+      throw new RunConflictError(this.store.byStatus('running')[0]);
+    }
+  }
+
+  private async runAfter(previous: ActiveRun | undefined, run: RunRecord, signal: AbortSignal): Promise<void> {
+    try {
+      if (previous) {
+        await previous.done;
+        // Now that the cancelled inject has recorded what it replaced, Restore knows its target.
+        run.target = this.targetFor(run.action);
+        this.insert(run);
+      }
+      await this.execute(run, signal);
+    } catch (error) {
+      // Only the database can fail here; the run stays as far as it got, and says why.
+      console.error(`fault ${run.action} ${run.id}:`, error);
+    }
   }
 
   private async execute(run: RunRecord, signal: AbortSignal): Promise<void> {
@@ -188,11 +280,12 @@ export class Runbook {
       ports: this.ports,
       signal,
       options: this.options,
-      restoreFallback: this.store.lastInjectWithPrevious()?.previous ?? POOL_PARAM_DEFAULTS,
+      baselineFrom: (current) => (!current.faultInjection && !this.faultOutstanding() ? current : this.baseline()),
     };
     for (const [index, step] of STEPS.entries()) {
       const record = run.steps[index];
       if (!record) continue;
+      if (step.name === 'write-parameters' && run.action === 'inject') this.recordIntent(run);
       Object.assign(record, { status: 'running', startedAt: this.clock.now().toISOString() });
       this.store.save(run);
       try {
@@ -210,12 +303,8 @@ export class Runbook {
     }
     if (run.status === 'running') run.status = 'succeeded';
     run.endedAt = this.clock.now().toISOString();
-    const wrote = run.steps.find((s) => s.name === 'write-parameters')?.status === 'succeeded';
-    if (run.action === 'inject' && wrote && this.options.autoRestoreMs > 0) {
-      run.autoRestoreAt = new Date(this.clock.now().getTime() + this.options.autoRestoreMs).toISOString();
-    }
     this.store.save(run);
-    if (run.action === 'restore' && run.status === 'succeeded') this.clearAutoRestore();
+    const nextAttempt = run.action === 'restore' ? this.afterRestore(run) : undefined;
     this.audit.append({
       actor: run.requestedBy,
       action: `fault.${run.action}`,
@@ -224,29 +313,65 @@ export class Runbook {
         run: run.id,
         ...(run.error ? { error: run.error } : {}),
         ...(run.autoRestoreAt ? { autoRestoreAt: run.autoRestoreAt } : {}),
+        ...(nextAttempt ? { nextAttemptAt: nextAttempt } : {}),
       },
     });
+  }
+
+  /**
+   * An inject's intent, on disk before its first write: the auto-restore time (this inject now owns
+   * the only schedule) next to the target and baseline already saved.
+   */
+  private recordIntent(run: RunRecord): void {
+    this.store.clearAutoRestores();
+    if (this.options.autoRestoreMs > 0) {
+      run.autoRestoreAt = new Date(this.clock.now().getTime() + this.options.autoRestoreMs).toISOString();
+    }
+    this.store.save(run);
     this.armAutoRestore();
   }
 
-  private clearAutoRestore(): void {
-    const pending = this.store.pendingAutoRestore();
-    if (pending) {
-      delete pending.autoRestoreAt;
-      this.store.save(pending);
+  /** A Restore that succeeded ends the schedule; a failed auto-restore moves it back. */
+  private afterRestore(run: RunRecord): string | undefined {
+    if (run.status === 'succeeded') {
+      this.failedAutoRestores = 0;
+      this.store.clearAutoRestores();
+      return undefined;
     }
+    if (run.trigger !== 'auto-restore') return undefined;
+    const pending = this.store.pendingAutoRestore();
+    if (!pending) return undefined;
+    this.failedAutoRestores++;
+    const base = this.options.retryBaseMs ?? RETRY_BASE_MS;
+    const delay = Math.min(base * 2 ** (this.failedAutoRestores - 1), this.options.retryMaxMs ?? RETRY_MAX_MS);
+    pending.autoRestoreAt = new Date(this.clock.now().getTime() + delay).toISOString();
+    this.store.save(pending);
+    return pending.autoRestoreAt;
   }
 
+  private disarm(): void {
+    if (this.timer) this.clock.clearTimeout(this.timer.handle);
+    this.timer = undefined;
+  }
+
+  /** One timer for the one pending schedule; re-armed whenever a run ends or the schedule moves. */
   private armAutoRestore(): void {
-    this.clock.clearTimeout(this.autoRestoreTimer);
+    this.disarm();
     const pending = this.store.pendingAutoRestore();
     if (!pending?.autoRestoreAt) return;
+    const runId = pending.id;
     const delay = Math.max(0, new Date(pending.autoRestoreAt).getTime() - this.clock.now().getTime());
-    this.autoRestoreTimer = this.clock.setTimeout(() => {
+    const handle = this.clock.setTimeout(() => {
+      if (this.timer?.handle !== handle) return;
+      this.timer = undefined;
+      // A timer outlived by its schedule (a newer inject, a restore) does nothing.
+      if (this.store.pendingAutoRestore()?.id !== runId) return this.armAutoRestore();
+      // A run in progress goes first; its end re-arms this timer.
+      if (this.active) return;
       this.start('restore', { requestedBy: 'auto-restore', trigger: 'auto-restore' }).catch(() => {
-        // A run is in progress: try again shortly.
-        this.autoRestoreTimer = this.clock.setTimeout(() => this.armAutoRestore(), 30_000);
+        // Only a conflict with another console on the same database gets here; its end re-arms.
       });
     }, delay);
+    this.timer = { handle, runId };
   }
 }

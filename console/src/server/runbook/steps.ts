@@ -13,8 +13,8 @@ export interface StepContext {
   ports: RunbookPorts;
   signal: AbortSignal;
   options: StepOptions;
-  /** The values Restore should bring back when the current ones are already the fault's. */
-  restoreFallback: PoolParams;
+  /** The baseline an inject records, given the values it read: never a fault state. */
+  baselineFrom: (current: PoolParams) => PoolParams;
   /** Generation the restart produced; the rollout wait needs the controller to have seen it. */
   generation?: number;
 }
@@ -28,15 +28,6 @@ export interface Step {
 
 export function describeParams(p: PoolParams): string {
   return `pool-size=${p.poolSize} max-overflow=${p.maxOverflow} fault-injection=${p.faultInjection} fault-delay-seconds=${p.faultDelaySeconds}`;
-}
-
-function sameParams(a: PoolParams, b: PoolParams): boolean {
-  return (
-    a.poolSize === b.poolSize &&
-    a.maxOverflow === b.maxOverflow &&
-    a.faultInjection === b.faultInjection &&
-    a.faultDelaySeconds === b.faultDelaySeconds
-  );
 }
 
 /** Sleeps, but wakes (and throws) as soon as the run is cancelled. */
@@ -75,10 +66,8 @@ export const STEPS: readonly Step[] = [
     title: () => 'Read the pool parameters (SSM GetParameters)',
     async execute(ctx) {
       const current = await ctx.ports.readParams();
-      if (ctx.run.action === 'inject') {
-        // Injecting twice must not make the fault values the ones Restore returns to.
-        ctx.run.previous = sameParams(current, ctx.run.target) ? ctx.restoreFallback : current;
-      }
+      // Injecting twice (with any delay) must not make fault values the ones Restore returns to.
+      if (ctx.run.action === 'inject') ctx.run.previous = ctx.baselineFrom(current);
       return `now: ${describeParams(current)}`;
     },
   },

@@ -37,6 +37,16 @@ function toRecord(row: Row): RunRecord {
 export class RunStore {
   constructor(private readonly db: Db) {}
 
+  /** A new run. Throws if another row is running (the database allows one; see isRunningConflict). */
+  insert(run: RunRecord): void {
+    this.save(run);
+  }
+
+  /** Whether an error from insert/save is the one-running-run constraint. */
+  isRunningConflict(error: unknown): boolean {
+    return error instanceof Error && /UNIQUE constraint failed: runs\.status/.test(error.message);
+  }
+
   save(run: RunRecord): void {
     this.db
       .prepare(
@@ -84,6 +94,24 @@ export class RunStore {
       "SELECT * FROM runs WHERE action = 'inject' AND auto_restore_at IS NOT NULL ORDER BY requested_at DESC LIMIT 1",
     );
     return row && toRecord(row);
+  }
+
+  /** The newest run that began writing parameters (its write step ran, even if it failed). */
+  lastWritingRun(): RunRecord | undefined {
+    const row = selectOne<Row>(
+      this.db,
+      `SELECT * FROM runs WHERE EXISTS (
+         SELECT 1 FROM json_each(runs.steps) AS step
+          WHERE json_extract(step.value, '$.name') = 'write-parameters'
+            AND json_extract(step.value, '$.status') IN ('running', 'succeeded', 'failed'))
+       ORDER BY requested_at DESC, rowid DESC LIMIT 1`,
+    );
+    return row && toRecord(row);
+  }
+
+  /** Ends every scheduled auto-restore (a newer inject takes the schedule, or a restore succeeded). */
+  clearAutoRestores(): void {
+    this.db.prepare('UPDATE runs SET auto_restore_at = NULL WHERE auto_restore_at IS NOT NULL').run();
   }
 
   /** The latest inject that recorded what it replaced. */

@@ -30,8 +30,13 @@ export const systemClock: Clock = {
 };
 
 export class RunConflictError extends ConflictError {
-  constructor(readonly running: RunRecord) {
-    super(`A ${running.action} run is in progress (${running.id}); wait for it to finish`, { running });
+  constructor(
+    readonly running: RunRecord | undefined,
+    message = running
+      ? `A ${running.action} run is in progress (${running.id}); wait for it to finish`
+      : 'Another run is in progress',
+  ) {
+    super(message, running ? { running } : {});
     this.name = 'RunConflictError';
   }
 }
