@@ -247,6 +247,36 @@ describe('denial of service', () => {
     expect(after.status).toBe(200);
   });
 
+  it('keeps 1,000 spans of a trace sent with 5,000, and counts the rest as dropped', async () => {
+    const traceId = 'f'.repeat(32);
+    const spans = Array.from({ length: 5000 }, (_, i) => ({
+      traceId,
+      spanId: (i + 1).toString(16).padStart(16, '0'),
+      name: 'flood',
+      kind: 1,
+      startTimeUnixNano: `${Date.now()}000000`,
+      endTimeUnixNano: `${Date.now() + 1}000000`,
+    }));
+    const body = JSON.stringify({
+      resourceSpans: [
+        {
+          resource: { attributes: [{ key: 'service.name', value: { stringValue: 'flood' } }] },
+          scopeSpans: [{ spans }],
+        },
+      ],
+    });
+    const sent = await request(`${env.OTEL_EXPORTER_OTLP_ENDPOINT}/v1/traces`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+    });
+    expect(sent.status).toBe(200);
+    const kept = await request(`${env.OTEL_EXPORTER_OTLP_ENDPOINT}/api/traces/${traceId}`);
+    expect((JSON.parse(kept.text) as { spans: unknown[] }).spans).toHaveLength(1000);
+    const status = await request(`${env.OTEL_EXPORTER_OTLP_ENDPOINT}/api/status`);
+    expect((JSON.parse(status.text) as { droppedSpans: number }).droppedSpans).toBeGreaterThanOrEqual(4000);
+  });
+
   it('answers GetMetricData with an EndTime centuries ahead as it answers one for now', async () => {
     const client = new CloudWatchClient({
       endpoint: env.AWS_ENDPOINT_URL,

@@ -377,6 +377,31 @@ describe('rollout restart under load', () => {
 });
 
 describe('the fault, end to end', () => {
+  it('requests to 200 distinct unknown Order API paths name at most 25 operations; the rest are UnknownOperation', async () => {
+    const answers = await Promise.all(
+      Array.from({ length: 200 }, (_, i) => fetch(`${cloud.endpoints.orderApiUrl}/stray-${i}/x`)),
+    );
+    expect(new Set(answers.map((a) => a.status))).toEqual(new Set([404]));
+    const window = () => ({ StartTime: new Date(Date.now() - 3600_000), EndTime: new Date(Date.now() + 60_000) });
+    const names_ = async () =>
+      (
+        await signals.send(
+          new ListServiceOperationsCommand({
+            ...window(),
+            KeyAttributes: { Type: 'Service', Name: names.orderApi, Environment: ENV },
+          }),
+        )
+      ).ServiceOperations?.map((o) => o.Name ?? '') ?? [];
+    // Spans arrive in batches: wait until the last ones are counted.
+    await waitFor(
+      'UnknownOperation to be listed',
+      async () => ((await names_()).includes('UnknownOperation') ? true : undefined),
+      15_000,
+    );
+    const stray = (await names_()).filter((name) => name.startsWith('GET /stray-'));
+    expect(stray).toHaveLength(25);
+  });
+
   it('SSM values + a delivery rollout give new effective values on every replica, and a burst exhausts the pool', async () => {
     await setPoolParams({ poolSize: 1, maxOverflow: 0, faultInjection: true, faultDelaySeconds: 2 });
     // A short acquire timeout keeps the test quick; the console's runbook patches nothing but the annotation.

@@ -1,12 +1,24 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { MetricStore, percentileOf } from './metric-store';
+
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+
+/** Heap plus ArrayBuffers (typed arrays live outside the heap), after a full collection. */
+function bytesInUse(): number {
+  gc();
+  const usage = process.memoryUsage();
+  return usage.heapUsed + usage.arrayBuffers;
+}
 
 const dims = { Environment: 'local:ts', Service: 'ts-order-api' };
 const T0 = Date.UTC(2026, 10, 28, 12, 0, 0);
 
-function store(nowMs = T0 + 3600_000) {
+function store(nowMs = T0 + 3600_000, maxSeries = 10) {
   let now = nowMs;
-  const metrics = new MetricStore({ retentionSeconds: 3 * 3600, maxSeries: 10, now: () => now });
+  const metrics = new MetricStore({ retentionSeconds: 3 * 3600, maxSeries, now: () => now });
   return { metrics, setNow: (ms: number) => (now = ms) };
 }
 
@@ -96,7 +108,7 @@ describe('MetricStore', () => {
     expect(fromTheDawnOfTime.map((p) => p.value)).toEqual([1, 1, 1, 1, 1]);
   });
 
-  it('reuses a ring slot for a new second without leaking the old second into it', () => {
+  it('a second one retention later does not show the data of the second it replaces', () => {
     const { metrics, setNow } = store(T0);
     metrics.record('Latency', dims, 7, T0);
     const later = T0 + 3 * 3600 * 1000;
@@ -106,6 +118,32 @@ describe('MetricStore', () => {
       { timestamp: later / 1000, value: 1 },
     ]);
     expect(metrics.query('Latency', dims, 'SampleCount', 1, T0 / 1000, T0 / 1000 + 1)).toEqual([]);
+  });
+
+  it('spends a few KiB on a series made by one request, not a whole retention (3 h) of slots', () => {
+    const { metrics } = store(T0 + 3600_000, 5000);
+    const before = bytesInUse();
+    for (let i = 0; i < 1000; i++) {
+      for (const name of ['Latency', 'Fault', 'Error'] as const)
+        metrics.record(name, { ...dims, Operation: `GET /stray-${i}` }, 12, T0);
+    }
+    metrics.sealOldSeconds();
+    const perSeries = (bytesInUse() - before) / 3000;
+    // A minute block is 4 x 60 doubles (1.9 KiB); the old ring buffers took 5 x 10,800 (422 KiB).
+    expect(perSeries).toBeLessThan(8 * 1024);
+    expect(metrics.seriesCount).toBe(3000);
+  });
+
+  it('drops a series once all its data is past the retention, which frees its place under the cap', () => {
+    const { metrics, setNow } = store(T0);
+    for (let i = 0; i < 10; i++) metrics.record('Error', { ...dims, Operation: `GET /${i}` }, 0, T0);
+    metrics.record('Error', { ...dims, Operation: 'GET /late' }, 0, T0);
+    expect(metrics.droppedSeries).toBe(1);
+    setNow(T0 + 3 * 3600 * 1000 + 60_000);
+    metrics.sealOldSeconds();
+    expect(metrics.seriesCount).toBe(0);
+    metrics.record('Error', { ...dims, Operation: 'GET /late' }, 0, T0 + 3 * 3600 * 1000 + 60_000);
+    expect(metrics.seriesCount).toBe(1);
   });
 
   it('caps the number of series and counts what it dropped', () => {

@@ -2,9 +2,10 @@ import * as hdr from 'hdr-histogram-js';
 
 /**
  * Application Signals metrics at 1-second resolution, for at least `retentionSeconds`, in bounded
- * memory. Each series (metric name + dimensions) keeps per-second count, sum, min and max in typed
- * ring buffers; Latency series also keep one HDR histogram per second, compressed once the second
- * is sealed, so percentiles over any period are exact to 2 significant digits.
+ * memory. Each series (metric name + dimensions) keeps per-second count, sum, min and max in
+ * minute blocks allocated as data arrives; Latency series also keep one HDR histogram per second,
+ * compressed once the second is sealed, so percentiles over any period are exact to 2 significant
+ * digits.
  */
 
 export type MetricName = 'Latency' | 'Fault' | 'Error';
@@ -39,14 +40,30 @@ export function seriesKey(metricName: string, dimensions: Dimensions): string {
   return `${metricName}|${names.map((name) => `${name}=${dimensions[name]}`).join('|')}`;
 }
 
-class Series {
-  readonly count: Float64Array;
-  readonly sum: Float64Array;
-  readonly min: Float64Array;
-  readonly max: Float64Array;
-  /** Which epoch second each slot holds; a slot with another second is empty for this one. */
-  readonly slotSecond: Float64Array;
+/** Seconds per block of a series' storage: memory is allocated a minute at a time, as data arrives. */
+const BLOCK_SECONDS = 60;
+
+/** One minute of one series: per-second count, sum, min and max (and Latency's histograms). */
+class Block {
+  readonly count = new Float64Array(BLOCK_SECONDS);
+  readonly sum = new Float64Array(BLOCK_SECONDS);
+  readonly min = new Float64Array(BLOCK_SECONDS).fill(Infinity);
+  readonly max = new Float64Array(BLOCK_SECONDS).fill(-Infinity);
+  /** Latency only: each sealed second's histogram, compressed. */
   readonly sealed: (string | undefined)[];
+
+  constructor(latency: boolean) {
+    this.sealed = latency ? new Array<string | undefined>(BLOCK_SECONDS) : [];
+  }
+}
+
+/**
+ * One series. Storage grows by one Block per minute that has data (about 2 KiB, plus the
+ * compressed histograms of a Latency series) and old blocks are dropped after the retention, so a
+ * series made by one stray request costs a few KiB, not a whole retention's worth of slots.
+ */
+class Series {
+  private readonly blocks = new Map<number, Block>();
   readonly live = new Map<number, hdr.Histogram>();
   firstSecond = Infinity;
   lastSecond = 0;
@@ -54,43 +71,50 @@ class Series {
   constructor(
     readonly metricName: MetricName,
     readonly dimensions: Dimensions,
-    readonly capacity: number,
-  ) {
-    this.count = new Float64Array(capacity);
-    this.sum = new Float64Array(capacity);
-    this.min = new Float64Array(capacity);
-    this.max = new Float64Array(capacity);
-    this.slotSecond = new Float64Array(capacity).fill(-1);
-    this.sealed = metricName === 'Latency' ? new Array<string | undefined>(capacity) : [];
+  ) {}
+
+  private block(second: number, create: true): Block;
+  private block(second: number, create?: false): Block | undefined;
+  private block(second: number, create = false): Block | undefined {
+    const index = Math.floor(second / BLOCK_SECONDS);
+    let block = this.blocks.get(index);
+    if (!block && create) {
+      block = new Block(this.metricName === 'Latency');
+      this.blocks.set(index, block);
+    }
+    return block;
   }
 
   record(second: number, value: number): void {
-    const slot = second % this.capacity;
-    if (this.slotSecond[slot] !== second) {
-      this.slotSecond[slot] = second;
-      this.count[slot] = 0;
-      this.sum[slot] = 0;
-      this.min[slot] = Infinity;
-      this.max[slot] = -Infinity;
-      if (this.metricName === 'Latency') this.sealed[slot] = undefined;
-    }
-    this.count[slot] = (this.count[slot] ?? 0) + 1;
-    this.sum[slot] = (this.sum[slot] ?? 0) + value;
-    this.min[slot] = Math.min(this.min[slot] ?? Infinity, value);
-    this.max[slot] = Math.max(this.max[slot] ?? -Infinity, value);
+    const block = this.block(second, true);
+    const i = second % BLOCK_SECONDS;
+    block.count[i] = (block.count[i] ?? 0) + 1;
+    block.sum[i] = (block.sum[i] ?? 0) + value;
+    block.min[i] = Math.min(block.min[i] ?? Infinity, value);
+    block.max[i] = Math.max(block.max[i] ?? -Infinity, value);
     if (this.metricName === 'Latency')
-      this.histogramFor(second, slot).recordValue(Math.max(1, Math.round(value * MICROS_PER_MS)));
+      this.histogramFor(second, block).recordValue(Math.max(1, Math.round(value * MICROS_PER_MS)));
     this.firstSecond = Math.min(this.firstSecond, second);
     this.lastSecond = Math.max(this.lastSecond, second);
   }
 
+  /** count, sum, min, max of one second; count 0 when it has no data. */
+  at(second: number): { count: number; sum: number; min: number; max: number } | undefined {
+    const block = this.block(second);
+    const i = second % BLOCK_SECONDS;
+    const count = block?.count[i] ?? 0;
+    if (!block || count === 0) return undefined;
+    return { count, sum: block.sum[i] ?? 0, min: block.min[i] ?? Infinity, max: block.max[i] ?? -Infinity };
+  }
+
   /** The live histogram of a second; reopens a sealed one for a late span. */
-  private histogramFor(second: number, slot: number): hdr.Histogram {
+  private histogramFor(second: number, block: Block): hdr.Histogram {
     let histogram = this.live.get(second);
     if (!histogram) {
-      const sealed = this.sealed[slot];
+      const i = second % BLOCK_SECONDS;
+      const sealed = block.sealed[i];
       histogram = sealed ? hdr.decodeFromCompressedBase64(sealed, 'packed', false) : newHistogram();
-      this.sealed[slot] = undefined;
+      block.sealed[i] = undefined;
       this.live.set(second, histogram);
     }
     return histogram;
@@ -99,11 +123,25 @@ class Series {
   seal(beforeSecond: number): void {
     for (const [second, histogram] of this.live) {
       if (second >= beforeSecond) continue;
-      const slot = second % this.capacity;
-      if (this.slotSecond[slot] === second) this.sealed[slot] = hdr.encodeIntoCompressedBase64(histogram);
+      const block = this.block(second);
+      if (block) block.sealed[second % BLOCK_SECONDS] = hdr.encodeIntoCompressedBase64(histogram);
       histogram.destroy();
       this.live.delete(second);
     }
+  }
+
+  /** Drops the blocks wholly before `second`; true when nothing is left. */
+  expire(second: number): boolean {
+    for (const index of this.blocks.keys()) {
+      if ((index + 1) * BLOCK_SECONDS > second) continue;
+      this.blocks.delete(index);
+      for (let s = index * BLOCK_SECONDS; s < (index + 1) * BLOCK_SECONDS; s++) {
+        this.live.get(s)?.destroy();
+        this.live.delete(s);
+      }
+    }
+    if (this.blocks.size > 0) this.firstSecond = Math.max(this.firstSecond, second);
+    return this.blocks.size === 0;
   }
 
   /** Adds one second's distribution into `into`. */
@@ -113,7 +151,7 @@ class Series {
       into.add(live);
       return;
     }
-    const sealed = this.sealed[second % this.capacity];
+    const sealed = this.block(second)?.sealed[second % BLOCK_SECONDS];
     if (!sealed) return;
     const decoded = hdr.decodeFromCompressedBase64(sealed, 'packed', false);
     into.add(decoded);
@@ -169,16 +207,23 @@ export class MetricStore {
         this.droppedSeries++;
         return;
       }
-      series = new Series(metricName, { ...dimensions }, this.options.retentionSeconds);
+      series = new Series(metricName, { ...dimensions });
       this.series.set(key, series);
     }
     series.record(second, value);
   }
 
-  /** Compresses histograms of seconds old enough that no more spans are expected for them. */
+  /**
+   * Compresses histograms of seconds old enough that no more spans are expected for them, and
+   * forgets data past the retention (a series with none left is gone, and frees its place).
+   */
   sealOldSeconds(): void {
-    const before = Math.floor(this.now() / 1000) - SEAL_AFTER_SECONDS;
-    for (const series of this.series.values()) series.seal(before);
+    const nowSecond = Math.floor(this.now() / 1000);
+    const oldest = nowSecond - this.options.retentionSeconds + 1;
+    for (const [key, series] of this.series) {
+      series.seal(nowSecond - SEAL_AFTER_SECONDS);
+      if (series.expire(oldest)) this.series.delete(key);
+    }
   }
 
   /** Every series with data between the two seconds (roughly: by its first and last datapoint). */
@@ -224,12 +269,12 @@ export class MetricStore {
       let max = -Infinity;
       const seconds: number[] = [];
       for (let second = Math.max(periodStart, from); second < Math.min(periodStart + period, endSecond); second++) {
-        const slot = second % series.capacity;
-        if (series.slotSecond[slot] !== second) continue;
-        count += series.count[slot] ?? 0;
-        sum += series.sum[slot] ?? 0;
-        min = Math.min(min, series.min[slot] ?? Infinity);
-        max = Math.max(max, series.max[slot] ?? -Infinity);
+        const datum = series.at(second);
+        if (!datum) continue;
+        count += datum.count;
+        sum += datum.sum;
+        min = Math.min(min, datum.min);
+        max = Math.max(max, datum.max);
         seconds.push(second);
       }
       if (count === 0) continue;

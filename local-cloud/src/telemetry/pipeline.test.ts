@@ -232,6 +232,69 @@ describe('span -> Application Signals metrics', () => {
     expect(count(p, 'Error', { Environment: ENV, Service: 'ts-order-api', Operation: 'GET /nothing' }, 'Sum')).toBe(1);
   });
 
+  it('names at most 25 route-less operations per service; later paths count as UnknownOperation', () => {
+    const p = pipeline();
+    const stray = (i: number) => {
+      const server = span({
+        service: 'ts-order-api',
+        kind: SpanKind.SERVER,
+        traceId: i.toString(16).padStart(32, '0'),
+        attributes: { 'http.request.method': 'GET', 'url.path': `/stray-${i}/x`, 'http.response.status_code': 404 },
+      });
+      const client = span({
+        service: 'ts-order-api',
+        kind: SpanKind.CLIENT,
+        traceId: server.traceId,
+        parentSpanId: server.spanId,
+        attributes: { 'http.request.method': 'GET', 'server.address': '127.0.0.1', 'server.port': 5000 },
+      });
+      return [server, client];
+    };
+    for (let i = 0; i < 300; i++) p.ingest(stray(i));
+    const operations = new Set(
+      p.metrics
+        .list()
+        .filter(
+          (s) => s.metricName === 'Error' && s.dimensions.Service === 'ts-order-api' && !s.dimensions.RemoteService,
+        )
+        .map((s) => s.dimensions.Operation)
+        .filter(Boolean),
+    );
+    expect(operations.size).toBe(26);
+    expect(operations.has('GET /stray-24')).toBe(true);
+    expect(operations.has('GET /stray-25')).toBe(false);
+    expect(count(p, 'Error', { Environment: ENV, Service: 'ts-order-api', Operation: 'UnknownOperation' }, 'Sum')).toBe(
+      275,
+    );
+    // The client spans under them are counted under the same bounded names.
+    const dependencyOperations = new Set(
+      p.metrics
+        .list()
+        .filter((s) => s.dimensions.RemoteService === 'ts-delivery-api' && s.dimensions.Operation)
+        .map((s) => s.dimensions.Operation),
+    );
+    expect([...dependencyOperations].every((o) => operations.has(o))).toBe(true);
+    // A real route is always its own operation, however many stray paths came first.
+    p.ingest([
+      span({
+        service: 'ts-order-api',
+        kind: SpanKind.SERVER,
+        attributes: { 'http.request.method': 'GET', 'http.route': '/api/orders', 'http.response.status_code': 200 },
+      }),
+    ]);
+    expect(
+      count(p, 'Error', { Environment: ENV, Service: 'ts-order-api', Operation: 'GET /api/orders' }, 'SampleCount'),
+    ).toBe(1);
+  });
+
+  it('keeps at most 1,000 spans of one trace, and counts the rest as dropped', () => {
+    const p = pipeline();
+    const spans = Array.from({ length: 5000 }, () => span({ service: 'flood', kind: SpanKind.INTERNAL }));
+    p.ingest(spans);
+    expect(p.traces.spans('a'.repeat(32))).toHaveLength(1000);
+    expect(p.traces.droppedSpans).toBe(4000);
+  });
+
   it('keeps traces searchable by service and operation, newest first', () => {
     const p = pipeline();
     const { server, handler, client } = orderTrace(503);

@@ -7,7 +7,7 @@ import {
   isFault,
   metricValues,
   observe,
-  serverOperation,
+  OperationNames,
   type SpanMetricsOptions,
 } from './span-metrics';
 import { TraceStore } from './trace-store';
@@ -30,6 +30,7 @@ export class TelemetryPipeline {
   readonly metrics: MetricStore;
   readonly traces: TraceStore;
   private pending: { span: Span; deadline: number }[] = [];
+  private readonly operations = new OperationNames();
   private readonly now: () => number;
   spansReceived = 0;
 
@@ -41,7 +42,7 @@ export class TelemetryPipeline {
       now: this.now,
     });
     this.traces = new TraceStore(options.maxTraces, (span) => ({
-      operation: span.kind === SpanKind.SERVER ? serverOperation(span) : span.name,
+      operation: span.kind === SpanKind.SERVER ? this.operations.of(span) : span.name,
       ...(httpStatusOf(span) === undefined ? {} : { httpStatus: httpStatusOf(span) }),
       fault: isFault(span),
       error: isError(span),
@@ -76,7 +77,7 @@ export class TelemetryPipeline {
 
   private process(span: Span, deadline: number): void {
     if (span.kind !== SpanKind.SERVER && span.kind !== SpanKind.CLIENT && span.kind !== SpanKind.PRODUCER) return;
-    const operation = span.kind === SpanKind.SERVER ? serverOperation(span) : this.localOperation(span);
+    const operation = span.kind === SpanKind.SERVER ? this.operations.of(span) : this.localOperation(span);
     if (operation === undefined) this.pending.push({ span, deadline });
     else this.record(span, operation);
   }
@@ -99,7 +100,7 @@ export class TelemetryPipeline {
       const parent = this.traces.span(current.traceId, current.parentSpanId);
       if (!parent) return undefined;
       if (parent.service !== span.service) return INTERNAL_OPERATION;
-      if (parent.kind === SpanKind.SERVER) return serverOperation(parent);
+      if (parent.kind === SpanKind.SERVER) return this.operations.of(parent);
       current = parent;
     }
     return INTERNAL_OPERATION;

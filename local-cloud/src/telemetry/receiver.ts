@@ -108,6 +108,7 @@ export async function startReceiver(options: {
         series: pipeline.metrics.seriesCount,
         droppedSeries: pipeline.metrics.droppedSeries,
         tracesKept: pipeline.traces.size,
+        droppedSpans: pipeline.traces.droppedSpans,
         pendingSpans: pipeline.pendingSpans,
       });
       return;

@@ -65,12 +65,35 @@ function urlPath(span: Span): string | undefined {
   }
 }
 
-/** A server span's operation: `POST /api/orders` (method and route). */
-export function serverOperation(span: Span): string {
-  const method = methodOf(span);
-  const route = text(span.attributes['http.route']);
-  if (method) return `${method} ${route ?? firstSegment(urlPath(span))}`;
-  return span.name || INTERNAL_OPERATION;
+/** What Application Signals' processors call an operation they cannot name. */
+export const UNKNOWN_OPERATION = 'UnknownOperation';
+/** Route-less operations (named from the path) one service may have before the rest are Unknown. */
+export const MAX_PATH_OPERATIONS = 25;
+
+/**
+ * Server spans' operations: `POST /api/orders` (method and route). A span without a route (a 404,
+ * say) is named from its path's first segment, as Application Signals does; each service gets at
+ * most MAX_PATH_OPERATIONS such names, and later ones are UNKNOWN_OPERATION. Without the bound,
+ * requests to distinct unknown paths would each create a new series until the store is full.
+ */
+export class OperationNames {
+  private readonly fromPaths = new Map<string, Set<string>>();
+
+  constructor(private readonly maxPathOperations = MAX_PATH_OPERATIONS) {}
+
+  of(span: Span): string {
+    const method = methodOf(span);
+    if (!method) return span.name || INTERNAL_OPERATION;
+    const route = text(span.attributes['http.route']);
+    if (route) return `${method} ${route}`;
+    const name = `${method} ${firstSegment(urlPath(span))}`;
+    let names = this.fromPaths.get(span.service);
+    if (!names) this.fromPaths.set(span.service, (names = new Set()));
+    if (names.has(name)) return name;
+    if (names.size >= this.maxPathOperations) return UNKNOWN_OPERATION;
+    names.add(name);
+    return name;
+  }
 }
 
 export function isFault(span: Span): boolean {
@@ -178,7 +201,7 @@ export function dependencyDimensions(
 /**
  * The observation a span contributes, or undefined when it contributes none (internal spans, and
  * a client span nested in another client span, such as the HTTP call under an AWS SDK call).
- * `localOperation` is the operation of the server span the client span ran under.
+ * `localOperation` is a server span's own operation, or the one a client span ran under.
  */
 export function observe(
   span: Span,
@@ -193,7 +216,7 @@ export function observe(
     timeMs: span.endMs,
   };
   if (span.kind === SpanKind.SERVER) {
-    return { ...base, dimensions: serverDimensions(options.environment, span.service, serverOperation(span)) };
+    return { ...base, dimensions: serverDimensions(options.environment, span.service, localOperation) };
   }
   if (span.kind === SpanKind.CLIENT || span.kind === SpanKind.PRODUCER) {
     if (

@@ -9,12 +9,17 @@ interface StoredTrace {
   touchedAt: number;
 }
 
+/** A demo request makes about ten spans; a trace far past this is a runaway or an attack. */
+export const MAX_SPANS_PER_TRACE = 1000;
+
 /**
  * Recent traces, bounded by count: the oldest trace is dropped when a new one arrives past the
- * limit. Spans of one trace may arrive in several exports; they are joined by trace id.
+ * limit. Spans of one trace may arrive in several exports; they are joined by trace id. A trace
+ * keeps at most `maxSpansPerTrace` spans; later ones are counted in `droppedSpans` and not kept.
  */
 export class TraceStore {
   private readonly traces = new Map<string, StoredTrace>();
+  droppedSpans = 0;
 
   constructor(
     private readonly maxTraces: number,
@@ -24,10 +29,15 @@ export class TraceStore {
       fault: boolean;
       error: boolean;
     },
+    private readonly maxSpansPerTrace = MAX_SPANS_PER_TRACE,
   ) {}
 
   add(span: Span): void {
     let trace = this.traces.get(span.traceId);
+    if (trace && trace.spans.size >= this.maxSpansPerTrace && !trace.spans.has(span.spanId)) {
+      this.droppedSpans++;
+      return;
+    }
     if (trace) {
       // Re-insert so the map's order stays "least recently touched first".
       this.traces.delete(span.traceId);
