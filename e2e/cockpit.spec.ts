@@ -116,7 +116,7 @@ test('submit an order and see it in recent orders', async () => {
   await page.getByTestId('submit-order').click();
   await expect(page.getByTestId('order-status')).toHaveText('200');
   const orderId = (await page.getByTestId('order-id').textContent()) ?? '';
-  expect(orderId).toMatch(/^ORD-[0-9A-F]{8}$/);
+  expect(orderId).toMatch(/^ORD-[0-9A-F]{24}$/);
   await expect(page.getByTestId('trace-id')).toHaveText(/^[0-9a-f]{32}$/);
   await expect(page.getByTestId('recent-orders')).toContainText(orderId, { timeout: 15_000 });
   await snap(page, '1-order');

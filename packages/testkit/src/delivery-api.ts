@@ -56,7 +56,7 @@ export async function startDelivery(options: {
     isDraining: () => draining.value,
     ...(options.reader ? { reader: options.reader } : {}),
   });
-  const { server, url } = await listenOnFreePort((port, host, callback) => service.app.listen(port, host, callback));
+  const { server, url } = await listenOnFreePort((port, host, callback) => service.server.listen(port, host, callback));
   return {
     url,
     config,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { appNames, DATABASE_NAME, PORTS, type AppNames } from '@demo/contracts';
-import { baseServiceEnv, intVar, parseEnv, type LogLevel } from '@demo/service-kit';
+import { baseServiceEnv, httpLimitsFrom, intVar, parseEnv, type HttpLimits, type LogLevel } from '@demo/service-kit';
 
 const EnvSchema = baseServiceEnv.extend({
   PORT: intVar(PORTS.deliveryApi, 1, 65535),
@@ -30,7 +30,7 @@ const EnvSchema = baseServiceEnv.extend({
 export interface Config {
   names: AppNames;
   service: { name: string; version: string };
-  http: { host: string; port: number; bodyLimitBytes: number };
+  http: { host: string; port: number; bodyLimitBytes: number; limits: HttpLimits };
   logLevel: LogLevel;
   mysql: {
     host: string;
@@ -52,7 +52,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     names,
     service: { name: e.SERVICE_NAME ?? names.deliveryApi, version: e.SERVICE_VERSION },
-    http: { host: e.HOST, port: e.PORT, bodyLimitBytes: e.BODY_LIMIT_BYTES },
+    http: { host: e.HOST, port: e.PORT, bodyLimitBytes: e.BODY_LIMIT_BYTES, limits: httpLimitsFrom(e) },
     logLevel: e.LOG_LEVEL,
     mysql: {
       host: e.MYSQL_HOST,

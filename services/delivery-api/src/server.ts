@@ -18,12 +18,12 @@ async function main(): Promise<void> {
     },
   });
   const service = await createDeliveryService(config, logger, { isDraining: () => shutdown.draining });
-  const server = service.app.listen(config.http.port, config.http.host, (error?: Error) => {
-    // Express 5 hands listen errors (EADDRINUSE) to this callback instead of throwing.
-    if (error) {
-      logger.fatal({ err: error, port: config.http.port }, 'cannot listen');
-      process.exit(1);
-    }
+  const { server } = service;
+  server.once('error', (error) => {
+    logger.fatal({ err: error, port: config.http.port }, 'cannot listen');
+    process.exit(1);
+  });
+  server.listen(config.http.port, config.http.host, () => {
     logger.info({ host: config.http.host, port: config.http.port }, 'delivery api listening');
   });
   shutdown.track(server);

@@ -1,7 +1,8 @@
+import type http from 'node:http';
 import os from 'node:os';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import type { Express } from 'express';
-import type { Logger } from '@demo/service-kit';
+import { createHttpServer, type Logger } from '@demo/service-kit';
 import { buildApp } from './app';
 import type { Config } from './config';
 import { migrate } from './db/migrations';
@@ -11,6 +12,8 @@ import { FaultSwitch, ssmParamReader, type ParamReader } from './parameters';
 
 export interface DeliveryService {
   app: Express;
+  /** The app in an HTTP server with the configured timeouts and connection cap; not listening yet. */
+  server: http.Server;
   database: Database;
   close(): Promise<void>;
 }
@@ -67,5 +70,5 @@ export async function createDeliveryService(
     },
     isDraining: options.isDraining,
   });
-  return { app, database, close: () => database.end() };
+  return { app, server: createHttpServer(config.http.limits, app), database, close: () => database.end() };
 }

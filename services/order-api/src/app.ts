@@ -2,7 +2,7 @@ import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
-import type { Logger } from '@demo/service-kit';
+import { createHttpServer, type Logger } from '@demo/service-kit';
 import type { Config } from './config';
 import type { DeliveryClient } from './delivery-client';
 import { installErrorHandling, installNotFound } from './errors';
@@ -27,7 +27,8 @@ export async function buildApp(deps: OrderAppDeps): Promise<FastifyInstance> {
     // One line per request is written by the onResponse hook below instead.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.http.bodyLimitBytes,
-    keepAliveTimeout: config.http.keepAliveTimeoutMs,
+    // Header, request and idle timeouts and the connection cap (Fastify's own turn the body's off).
+    serverFactory: (handler) => createHttpServer(config.http.limits, handler),
     // Draining is ours (GracefulShutdown); by the time Fastify closes, connections are done.
     return503OnClosing: false,
     forceCloseConnections: true,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { appNames, PORTS, type AppNames } from '@demo/contracts';
-import { baseServiceEnv, intVar, parseEnv, type LogLevel } from '@demo/service-kit';
+import { baseServiceEnv, httpLimitsFrom, intVar, parseEnv, type HttpLimits, type LogLevel } from '@demo/service-kit';
 
 const seconds = (fallback: number) => z.coerce.number().positive().max(3600).default(fallback);
 
@@ -18,15 +18,13 @@ const EnvSchema = baseServiceEnv.extend({
   HTTP_MAX_CONNECTIONS: intVar(100, 1, 10_000),
   /** Order health's call to Delivery health (the original waited 30 s). */
   HEALTH_TIMEOUT_SECONDS: seconds(5),
-  /** Longer than a cloud load balancer's 60 s idle timeout, so the balancer closes first. */
-  HTTP_KEEP_ALIVE_TIMEOUT_MS: intVar(65_000, 1000),
   BODY_LIMIT_BYTES: intVar(1_048_576, 1024),
 });
 
 export interface Config {
   names: AppNames;
   service: { name: string; version: string };
-  http: { host: string; port: number; bodyLimitBytes: number; keepAliveTimeoutMs: number };
+  http: { host: string; port: number; bodyLimitBytes: number; limits: HttpLimits };
   logLevel: LogLevel;
   delivery: {
     url: string;
@@ -50,7 +48,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       host: e.HOST,
       port: e.PORT,
       bodyLimitBytes: e.BODY_LIMIT_BYTES,
-      keepAliveTimeoutMs: e.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+      limits: httpLimitsFrom(e),
     },
     logLevel: e.LOG_LEVEL,
     delivery: {

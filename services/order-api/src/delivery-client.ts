@@ -77,10 +77,24 @@ export interface DeliveryClientOptions {
   random?: () => number;
 }
 
+/** Seconds a Retry-After asks for: delta-seconds, or an HTTP-date from now (RFC 9110 §10.2.3). */
+export function retryAfterSeconds(value: string | undefined, nowMs: number): number | undefined {
+  if (value === undefined) return undefined;
+  const text = value.trim();
+  if (/^\d+$/.test(text)) return Number(text);
+  // IMF-fixdate, the form senders must use: `Wed, 21 Oct 2015 07:28:00 GMT`.
+  if (!/^[A-Za-z]{3}, \d{2} [A-Za-z]{3} \d{4} \d{2}:\d{2}:\d{2} GMT$/.test(text)) return undefined;
+  const at = Date.parse(text);
+  return Number.isNaN(at) ? undefined : Math.max(0, (at - nowMs) / 1000);
+}
+
 /**
  * The Order API's client for the Delivery API: one keep-alive pool, the original's timeouts
  * (connect 10 s, read 30 s) and retries (3, on timeouts, connection errors, 5xx and 429, with
  * 1/2/4 s backoff plus 10-30 % jitter). Retrying a POST is safe because orders are idempotent.
+ * A 503's Retry-After is honoured within the original's retry budget (every backoff at its
+ * largest jitter: 9.1 s by default): the wait is at least what it asks, and when that would take
+ * the retries past the budget, the client answers at once instead of holding its caller.
  */
 export class DeliveryClient {
   private readonly pool: Pool;
@@ -206,20 +220,40 @@ export class DeliveryClient {
   }
 
   private async withRetries(send: () => Promise<Outcome>): Promise<Outcome> {
+    let waitedMs = 0;
     for (let attempt = 0; ; attempt++) {
       const outcome = await send();
       const retryable = outcome.kind === 'failure' || outcome.status >= 500 || outcome.status === 429;
       if (!retryable || attempt >= this.settings.maxRetries) return outcome;
-      await this.sleep(this.backoffMs(attempt, outcome));
+      const delayMs = this.backoffMs(attempt, outcome);
+      if (outcome.kind === 'response' && outcome.status === 503 && waitedMs + delayMs > this.retryBudgetMs())
+        return outcome;
+      waitedMs += delayMs;
+      await this.sleep(delayMs);
     }
   }
 
-  /** min(factor * 2^n, 30) s, or a 429's numeric Retry-After (at most 60 s), plus 10-30 % jitter. */
+  /** The longest the original's retries wait in all: every backoff at its largest jitter. */
+  retryBudgetMs(): number {
+    let total = 0;
+    for (let n = 0; n < this.settings.maxRetries; n++)
+      total += Math.max(Math.min(this.settings.backoffFactorSeconds * 2 ** n, 30) * 1.3, 0.1) * 1000;
+    return total;
+  }
+
+  /**
+   * min(factor * 2^n, 30) s, plus 10-30 % jitter. A 429's numeric Retry-After replaces it (at most
+   * 60 s), as in the original; a 503's Retry-After (seconds or a date) is the least it waits.
+   */
   backoffMs(attempt: number, outcome: Outcome): number {
     let seconds = Math.min(this.settings.backoffFactorSeconds * 2 ** attempt, 30);
     if (outcome.kind === 'response' && outcome.status === 429 && outcome.retryAfter !== undefined) {
       const retryAfter = Number(outcome.retryAfter);
       if (Number.isFinite(retryAfter) && retryAfter >= 0) seconds = Math.min(retryAfter, 60);
+    }
+    if (outcome.kind === 'response' && outcome.status === 503) {
+      const asked = retryAfterSeconds(outcome.retryAfter, Date.now());
+      if (asked !== undefined) seconds = Math.max(seconds, asked);
     }
     const jittered = seconds * (1.1 + this.random() * 0.2);
     return Math.max(jittered, 0.1) * 1000;

@@ -146,9 +146,44 @@ describe('POST /api/orders when the Delivery API fails', () => {
         ? json(res, 503, { error: 'Too Many Connections', status_code: 503 }, { 'retry-after': '1' })
         : ok(req, res),
     );
-    const { api } = await orderApiFor(delivery.url);
+    // The original's backoff (waits are recorded, not slept): Retry-After: 1 fits its budget.
+    const { api } = await orderApiFor(delivery.url, { HTTP_RETRY_BACKOFF_FACTOR: '1' });
     expect((await postJson(`${api.url}/api/orders`, order())).status).toBe(200);
     expect(delivery.attempts()).toBe(2);
+  });
+
+  it('a Delivery 503 with Retry-After: 3 waits at least 3 s before the retry that stores it', async () => {
+    const delivery = await scriptedDelivery((req, res, attempt) =>
+      attempt === 1
+        ? json(res, 503, { error: 'Too Many Connections', status_code: 503 }, { 'retry-after': '3' })
+        : ok(req, res),
+    );
+    const { api, sleeps } = await orderApiFor(delivery.url, { HTTP_RETRY_BACKOFF_FACTOR: '1' });
+    expect((await postJson(`${api.url}/api/orders`, order())).status).toBe(200);
+    expect(sleeps[0]).toBeGreaterThanOrEqual(3 * 1.1 * 1000);
+    expect(sleeps[0]).toBeLessThanOrEqual(3 * 1.3 * 1000);
+  });
+
+  it('a Delivery 503 whose Retry-After is past the retry budget is 502 at once, without a wait or a retry', async () => {
+    const delivery = await scriptedDelivery((_req, res) =>
+      json(res, 503, { error: 'Too Many Connections', status_code: 503 }, { 'retry-after': '120' }),
+    );
+    const { api, sleeps } = await orderApiFor(delivery.url, { HTTP_RETRY_BACKOFF_FACTOR: '1' });
+    const response = await postJson(`${api.url}/api/orders`, order());
+    expect(response.body).toEqual({ error: 'Delivery service is experiencing issues', status_code: 502 });
+    expect(delivery.attempts()).toBe(1);
+    expect(sleeps).toEqual([]);
+  });
+
+  it('a Delivery 503 asking 3 s each time gets as many retries as fit the budget (9.1 s), not more', async () => {
+    const delivery = await scriptedDelivery((_req, res) =>
+      json(res, 503, { error: 'Too Many Connections', status_code: 503 }, { 'retry-after': '3' }),
+    );
+    const { api, sleeps } = await orderApiFor(delivery.url, { HTTP_RETRY_BACKOFF_FACTOR: '1' });
+    expect((await postJson(`${api.url}/api/orders`, order())).status).toBe(502);
+    expect(sleeps.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(9100);
+    expect(delivery.attempts()).toBe(sleeps.length + 1);
+    expect(delivery.attempts()).toBeLessThan(4);
   });
 
   it('429 waits for its numeric Retry-After (capped at 60 s), then retries', async () => {

@@ -5,6 +5,7 @@ import {
   centsToNumber,
   ErrorBodySchema,
   formatCents,
+  GENERATED_ORDER_ID_BITS,
   OrderIdParamsSchema,
   OrderRequestSchema,
   OrderResponseSchema,
@@ -18,9 +19,11 @@ import {
 import { currentTraceId, HttpError } from '@demo/service-kit';
 import type { DeliveryClient } from '../delivery-client';
 
-/** `ORD-` and the first 8 hex digits of 4 random bytes, upper-cased, as the original. */
+/** `ORD-` and GENERATED_ORDER_ID_BITS random bits in upper-case hex (the original: 32 bits). */
 export function generateOrderId(): string {
-  return `ORD-${randomBytes(4).toString('hex').toUpperCase()}`;
+  return `ORD-${randomBytes(GENERATED_ORDER_ID_BITS / 8)
+    .toString('hex')
+    .toUpperCase()}`;
 }
 
 /** The original computes a missing total from the items: sum of price x quantity. */
