@@ -77,7 +77,7 @@ KUBECTL=(kubectl --context "${KUBE_CONTEXT}" --namespace "${NAMESPACE}")
 log_step "EKS cluster ${CLUSTER_NAME}"
 if cluster_json="$(lookup aws eks describe-cluster --name "${CLUSTER_NAME}" --region "${REGION}" --output json)"; then
   log_ok "exists (status $(jq -r '.cluster.status' <<<"${cluster_json}")), reused"
-  state_record_once eks_cluster "$(jq -n --arg name "${CLUSTER_NAME}" '{name: $name, created_by_scripts: false}')"
+  state_record_once eks_cluster "$(jq -n --arg name "${CLUSTER_NAME}" '{name: $name}')"
 else
   cluster_config="${STATE_DIR}/cluster.yaml"
   if ${DRY_RUN}; then cluster_config="$(private_temp_file)"; fi
@@ -119,7 +119,7 @@ cloudWatch:
 EOF
   # Recorded before the create: a create that fails half-way leaves CloudFormation stacks that
   # 9-cleanup-env.sh removes with eksctl delete cluster.
-  state_record eks_cluster "$(jq -n --arg name "${CLUSTER_NAME}" '{name: $name, created_by_scripts: true}')"
+  state_record_created eks_cluster "$(jq -n --arg name "${CLUSTER_NAME}" '{name: $name}')"
   run eksctl create cluster -f "${cluster_config}"
   cluster_json="$(capture '{"cluster":{"resourcesVpcConfig":{"vpcId":"vpc-PLACEHOLDER","subnetIds":["subnet-A","subnet-B"],"clusterSecurityGroupId":"sg-CLUSTER"}}}' \
     aws eks describe-cluster --name "${CLUSTER_NAME}" --region "${REGION}" --output json)"
@@ -141,7 +141,7 @@ if lookup aws rds describe-db-subnet-groups --db-subnet-group-name "${DB_SUBNET_
   log_ok "exists, reused"
   state_record_once db_subnet_group "${subnet_group_json}"
 else
-  state_record db_subnet_group "${subnet_group_json}"
+  state_record_created db_subnet_group "${subnet_group_json}"
   run aws rds create-db-subnet-group --db-subnet-group-name "${DB_SUBNET_GROUP}" \
     --db-subnet-group-description "Orders database of ${APP_PREFIX} (appsignals-demo)" \
     --subnet-ids "${subnet_ids[@]}" --tags "${AWS_TAGS[@]}" --region "${REGION}" --output json >/dev/null
@@ -159,7 +159,7 @@ else
     --description "MySQL for ${APP_PREFIX} from its EKS cluster" --vpc-id "${vpc_id}" --region "${REGION}" --output json \
     --tag-specifications "ResourceType=security-group,Tags=[{Key=Project,Value=appsignals-demo},{Key=AppPrefix,Value=${APP_PREFIX}}]")"
   db_sg="$(jq -r '.GroupId' <<<"${created_sg}")"
-  state_record db_security_group "$(jq -n --arg id "${db_sg}" --arg name "${DB_SECURITY_GROUP}" '{id: $id, name: $name}')"
+  state_record_created db_security_group "$(jq -n --arg id "${db_sg}" --arg name "${DB_SECURITY_GROUP}" '{id: $id, name: $name}')"
   run aws ec2 authorize-security-group-ingress --group-id "${db_sg}" --protocol tcp --port 3306 \
     --source-group "${cluster_sg}" --region "${REGION}" --output json >/dev/null
 fi
@@ -177,31 +177,33 @@ if lookup aws ssm get-parameter --name "${PARAM_DB_PASSWORD}" --region "${REGION
 else
   db_password="$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
   request="$(private_temp_file)"
-  jq -n --arg name "${PARAM_DB_PASSWORD}" --arg value "${db_password}" --arg prefix "${APP_PREFIX}" \
+  # The password reaches jq on stdin (--rawfile), never as an argument that `ps` would show.
+  printf '%s' "${db_password}" | jq -n --arg name "${PARAM_DB_PASSWORD}" --rawfile value /dev/stdin --arg prefix "${APP_PREFIX}" \
     '{Name: $name, Type: "SecureString", Value: $value, Description: "MySQL admin password (appsignals-demo)",
       Tags: [{Key: "Project", Value: "appsignals-demo"}, {Key: "AppPrefix", Value: $prefix}]}' >"${request}"
-  state_record db_password_parameter "${password_json}"
+  state_record_created db_password_parameter "${password_json}"
   run aws ssm put-parameter --cli-input-json "file://${request}" --region "${REGION}" --output json >/dev/null
 fi
 
 log_step "RDS MySQL ${DB_INSTANCE}"
 if db_json="$(lookup aws rds describe-db-instances --db-instance-identifier "${DB_INSTANCE}" --region "${REGION}" --output json)"; then
   log_ok "exists (status $(jq -r '.DBInstances[0].DBInstanceStatus' <<<"${db_json}")), reused"
+  state_record_once rds_instance "$(jq -n --arg id "${DB_INSTANCE}" '{id: $id, database: "orders_db", username: "admin"}')"
 else
   if [[ -z "${db_password}" ]]; then
     db_password="$(capture '{"Parameter":{"Value":"PLACEHOLDER"}}' aws ssm get-parameter --name "${PARAM_DB_PASSWORD}" --with-decryption \
       --region "${REGION}" --output json | jq -r '.Parameter.Value')"
   fi
   request="$(private_temp_file)"
-  jq -n --arg id "${DB_INSTANCE}" --arg db "${DB_NAME}" --arg user "${DB_USER}" --arg password "${db_password}" \
-    --arg sg "${db_sg}" --arg subnets "${DB_SUBNET_GROUP}" --arg prefix "${APP_PREFIX}" \
+  printf '%s' "${db_password}" | jq -n --arg id "${DB_INSTANCE}" --arg db "${DB_NAME}" --arg user "${DB_USER}" \
+    --rawfile password /dev/stdin --arg sg "${db_sg}" --arg subnets "${DB_SUBNET_GROUP}" --arg prefix "${APP_PREFIX}" \
     '{DBInstanceIdentifier: $id, Engine: "mysql", EngineVersion: "8.4", DBInstanceClass: "db.t3.micro",
       AllocatedStorage: 20, StorageType: "gp3", StorageEncrypted: true, DBName: $db,
       MasterUsername: $user, MasterUserPassword: $password, VpcSecurityGroupIds: [$sg],
       DBSubnetGroupName: $subnets, PubliclyAccessible: false, MultiAZ: false, BackupRetentionPeriod: 1,
       DeletionProtection: false,
       Tags: [{Key: "Project", Value: "appsignals-demo"}, {Key: "AppPrefix", Value: $prefix}]}' >"${request}"
-  state_record rds_instance "$(jq -n --arg id "${DB_INSTANCE}" '{id: $id, database: "orders_db", username: "admin"}')"
+  state_record_created rds_instance "$(jq -n --arg id "${DB_INSTANCE}" '{id: $id, database: "orders_db", username: "admin"}')"
   run aws rds create-db-instance --cli-input-json "file://${request}" --region "${REGION}" --output json >/dev/null
 fi
 unset db_password
@@ -215,24 +217,28 @@ wait_until "${RDS_TIMEOUT}" db_available ||
   die "${DB_INSTANCE} is not available after ${RDS_TIMEOUT} s (status $(jq -r '.DBInstances[0].DBInstanceStatus' <<<"${db_json}")); re-run this script to keep waiting"
 endpoint="${DB_INSTANCE}.PLACEHOLDER.${REGION}.rds.amazonaws.com"
 if ! ${DRY_RUN}; then endpoint="$(jq -r '.DBInstances[0].Endpoint.Address' <<<"${db_json}")"; fi
-state_record rds_instance "$(jq -n --arg id "${DB_INSTANCE}" --arg endpoint "${endpoint}" \
-  '{id: $id, endpoint: $endpoint, database: "orders_db", username: "admin"}')"
+state_merge rds_instance "$(jq -n --arg endpoint "${endpoint}" '{endpoint: $endpoint}')"
 
 # ------------------------------------------------------------------------------------------- SSM
 
 log_step "Pool parameters under ${PARAMETER_PATH}/"
+# Which of the four these scripts created (now or in an earlier run): cleanup deletes only those.
+created_parameters="$(state_get '.resources.ssm_parameters.created')"
+created_parameters="${created_parameters:-[]}"
 for entry in "${PARAM_POOL_SIZE}=10" "${PARAM_MAX_OVERFLOW}=20" "${PARAM_FAULT_INJECTION}=false" "${PARAM_FAULT_DELAY}=10"; do
   name="${entry%%=*}" value="${entry#*=}"
   if existing="$(lookup aws ssm get-parameter --name "${name}" --region "${REGION}" --output json)"; then
     # A value the presenter changed (or a fault left on) is kept; 7-restore-normal.sh resets it.
     log_ok "${name} exists (value $(jq -r '.Parameter.Value' <<<"${existing}")), kept"
   else
+    created_parameters="$(jq -c --arg name "${name}" '. + [$name] | unique' <<<"${created_parameters}")"
+    state_record ssm_parameters "$(jq -n --arg path "${PARAMETER_PATH}" --argjson created "${created_parameters}" '{path: $path, created: $created}')"
     # Tags only on create: the original's --overwrite together with --tags is rejected by SSM.
     run aws ssm put-parameter --name "${name}" --type String --value "${value}" --tags "${AWS_TAGS[@]}" \
       --region "${REGION}" --output json >/dev/null
   fi
 done
-state_record ssm_parameters "$(jq -n --arg path "${PARAMETER_PATH}" '{path: $path, names: ["pool-size", "max-overflow", "fault-injection", "fault-delay-seconds"]}')"
+state_record ssm_parameters "$(jq -n --arg path "${PARAMETER_PATH}" --argjson created "${created_parameters}" '{path: $path, created: $created}')"
 
 # ------------------------------------------------------------------------------------------- IAM
 
@@ -248,7 +254,7 @@ ensure_policy() {
     document="$(private_temp_file)"
     render_template "${INFRA_DIR}/iam/${file}" "${document}" "PREFIX=${APP_PREFIX}" "AWS_REGION=${REGION}" \
       "ACCOUNT_ID=${ACCOUNT_ID}" "${@:4}"
-    state_record "${key}" "${record}"
+    state_record_created "${key}" "${record}"
     run aws iam create-policy --policy-name "${name}" --policy-document "file://${document}" \
       --description "appsignals-demo ${APP_PREFIX}: see infra-scripts/iam/${file}" --tags "${AWS_TAGS[@]}" --output json >/dev/null
   fi
@@ -259,16 +265,17 @@ ensure_policy operator_policy "${OPERATOR_POLICY}" console-operator-policy.json 
 log_step "IRSA role ${DELIVERY_ROLE} for service account ${DELIVERY_API}"
 if lookup aws iam get-role --role-name "${DELIVERY_ROLE}" --output json >/dev/null; then
   log_ok "exists, reused"
+  state_record_once delivery_role "$(jq -n --arg name "${DELIVERY_ROLE}" --arg sa "${DELIVERY_API}" --arg ns "${NAMESPACE}" \
+    '{name: $name, service_account: $sa, namespace: $ns}')"
 else
-  state_record delivery_role "$(jq -n --arg name "${DELIVERY_ROLE}" --arg sa "${DELIVERY_API}" --arg ns "${NAMESPACE}" \
+  state_record_created delivery_role "$(jq -n --arg name "${DELIVERY_ROLE}" --arg sa "${DELIVERY_API}" --arg ns "${NAMESPACE}" \
     '{name: $name, service_account: $sa, namespace: $ns}')"
   # --role-only: the ServiceAccount itself comes from k8s/templates/delivery-api.yaml (script 2).
   run eksctl create iamserviceaccount --cluster "${CLUSTER_NAME}" --region "${REGION}" --namespace "${NAMESPACE}" \
     --name "${DELIVERY_API}" --role-name "${DELIVERY_ROLE}" --role-only \
     --attach-policy-arn "arn:aws:iam::${ACCOUNT_ID}:policy/${DELIVERY_POLICY}" --approve
 fi
-state_record delivery_role "$(jq -n --arg name "${DELIVERY_ROLE}" --arg sa "${DELIVERY_API}" --arg ns "${NAMESPACE}" \
-  --arg arn "arn:aws:iam::${ACCOUNT_ID}:role/${DELIVERY_ROLE}" '{name: $name, arn: $arn, service_account: $sa, namespace: $ns}')"
+state_merge delivery_role "$(jq -n --arg arn "arn:aws:iam::${ACCOUNT_ID}:role/${DELIVERY_ROLE}" '{arn: $arn}')"
 
 # ------------------------------------------------------------------------------------------ done
 

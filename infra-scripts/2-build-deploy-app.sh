@@ -73,7 +73,7 @@ for name in "${COMPONENTS[@]}"; do
     log_ok "${repository} exists, reused"
     state_record_once "${key}" "$(jq -n --arg name "${repository}" '{name: $name}')"
   else
-    state_record "${key}" "$(jq -n --arg name "${repository}" '{name: $name}')"
+    state_record_created "${key}" "$(jq -n --arg name "${repository}" '{name: $name}')"
     run aws ecr create-repository --repository-name "${repository}" --image-scanning-configuration scanOnPush=true \
       --tags "${AWS_TAGS[@]}" --region "${REGION}" --output json >/dev/null
   fi

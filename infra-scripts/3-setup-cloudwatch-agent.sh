@@ -45,7 +45,7 @@ if lookup aws iam get-role --role-name "${AGENT_ROLE}" --output json >/dev/null;
   log_ok "exists, reused"
   state_record_once agent_role "${agent_role_json}"
 else
-  state_record agent_role "${agent_role_json}"
+  state_record_created agent_role "${agent_role_json}"
   run eksctl create iamserviceaccount --cluster "${CLUSTER_NAME}" --region "${REGION}" \
     --namespace amazon-cloudwatch --name cloudwatch-agent --role-name "${AGENT_ROLE}" --role-only \
     --attach-policy-arn arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy \
@@ -63,7 +63,7 @@ if addon_json="$(lookup aws eks describe-addon --cluster-name "${CLUSTER_NAME}" 
       --service-account-role-arn "${agent_role_arn}" --resolve-conflicts OVERWRITE --region "${REGION}" --output json >/dev/null
   fi
 else
-  state_record cloudwatch_addon "${addon_record}"
+  state_record_created cloudwatch_addon "${addon_record}"
   run aws eks create-addon --cluster-name "${CLUSTER_NAME}" --addon-name "${ADDON}" \
     --service-account-role-arn "${agent_role_arn}" --region "${REGION}" --output json >/dev/null
 fi

@@ -66,6 +66,11 @@ for name in order-api delivery-api traffic-generator; do
   key="ecr_${name//-/_}"
   repository="$(state_get ".resources.${key}.name")"
   [[ -n "${repository}" ]] || continue
+  if [[ "$(state_get ".resources.${key}.created_by_scripts")" != true ]]; then
+    log_info "${repository}: not created by these scripts, left in place"
+    state_delete ".resources.${key}"
+    continue
+  fi
   if delete_resource aws ecr delete-repository --repository-name "${repository}" --force --region "${REGION}" --output json; then
     state_delete ".resources.${key}"
   else

@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# 9. Removes everything the state file lists, in dependency order, and nothing it does not list.
+# 9. Removes what the state file lists as created by the scripts, in dependency order, and nothing
+# else: a resource the scripts found and reused (an existing RDS instance, policy, repository...) is
+# left in place and only dropped from the state file.
 # A resource that is already gone counts as removed; a deletion that fails is reported and the rest
 # goes on; each removed resource leaves the state file at once, so a second run finishes the job.
 # Waits have explicit timeouts. A cluster the scripts did not create is left in place.
@@ -19,7 +21,8 @@ Deletes, in this order: the workloads and the Order API's load balancer, the ${A
 add-on and its namespace, the IRSA roles, the IAM policies, the SSM parameters (pool values and the DB
 password), the RDS instance (waiting up to ${RDS_DELETE_TIMEOUT} s), its security group and subnet group, ECR
 repositories left by script 2, and the EKS cluster if script 1 created it. Then .cluster-config/.
-Only what .cluster-config/cluster-resources.json lists is touched.
+Only what .cluster-config/cluster-resources.json lists as created by these scripts is deleted; what
+they found and reused is left in place.
 $(common_options_help)
 EOF
 }
@@ -38,6 +41,14 @@ confirm "Delete all of the above? This cannot be undone (the database is deleted
 
 REMAINING=()
 resource() { state_get ".resources.$1.$2"; }
+# Whether the scripts created a recorded resource (a record without the flag was written before
+# the scripts kept it, and is not assumed to be theirs).
+created() { [[ "$(resource "$1" created_by_scripts)" == true ]]; }
+# Drops a resource the scripts only reused from the state file, leaving the resource itself.
+leave() {
+  log_step "$2: not created by these scripts, left in place"
+  state_delete ".resources.$1"
+}
 # Deletes with "$@" and drops .resources.<key> from the state file, or records the failure.
 remove() {
   local key=$1 label=$2
@@ -50,7 +61,6 @@ remove() {
   fi
 }
 
-cluster_owned="$(resource eks_cluster created_by_scripts)"
 cluster_reachable=false
 if lookup aws eks describe-cluster --name "${CLUSTER_NAME}" --region "${REGION}" --output json >/dev/null; then
   cluster_reachable=true
@@ -72,7 +82,9 @@ if ${cluster_reachable}; then
     delete_resource "${KUBECTL[@]}" delete secret "${DB_SECRET}" --ignore-not-found || REMAINING+=("secret ${DB_SECRET}")
   fi
 
-  if [[ -n "$(resource cloudwatch_addon name)" ]]; then
+  if [[ -n "$(resource cloudwatch_addon name)" ]] && ! created cloudwatch_addon; then
+    leave cloudwatch_addon "EKS add-on ${ADDON}"
+  elif [[ -n "$(resource cloudwatch_addon name)" ]]; then
     log_step "EKS add-on ${ADDON}"
     if delete_resource aws eks delete-addon --cluster-name "${CLUSTER_NAME}" --addon-name "${ADDON}" \
       --region "${REGION}" --output json; then
@@ -96,6 +108,10 @@ if ${cluster_reachable}; then
   for key in agent_role delivery_role; do
     role="$(resource "${key}" name)"
     [[ -n "${role}" ]] || continue
+    if ! created "${key}"; then
+      leave "${key}" "IRSA role ${role}"
+      continue
+    fi
     if [[ "${key}" == agent_role ]]; then namespace=amazon-cloudwatch sa=cloudwatch-agent; else
       namespace="${NAMESPACE}" sa="${DELIVERY_API}"
     fi
@@ -121,6 +137,10 @@ fi
 for key in delivery_policy operator_policy; do
   arn="$(resource "${key}" arn)"
   [[ -n "${arn}" ]] || continue
+  if ! created "${key}"; then
+    leave "${key}" "IAM policy ${arn##*/}"
+    continue
+  fi
   log_step "IAM policy ${arn##*/}"
   # Non-default versions must go before the policy itself.
   if versions="$(lookup aws iam list-policy-versions --policy-arn "${arn}" --output json)"; then
@@ -136,22 +156,32 @@ for key in delivery_policy operator_policy; do
 done
 
 if [[ -n "$(resource ssm_parameters path)" ]]; then
-  log_step "SSM parameters under ${PARAMETER_PATH}/"
-  # DeleteParameters reports names that do not exist as InvalidParameters, not as an error.
-  if delete_resource aws ssm delete-parameters --names "${PARAM_POOL_SIZE}" "${PARAM_MAX_OVERFLOW}" \
-    "${PARAM_FAULT_INJECTION}" "${PARAM_FAULT_DELAY}" --region "${REGION}" --output json; then
-    state_delete '.resources.ssm_parameters'
+  mapfile -t created_parameters < <(state_get '.resources.ssm_parameters.created[]?')
+  if ((${#created_parameters[@]} == 0)); then
+    leave ssm_parameters "SSM parameters under ${PARAMETER_PATH}/"
   else
-    REMAINING+=("SSM parameters under ${PARAMETER_PATH}")
+    log_step "SSM parameters the scripts created under ${PARAMETER_PATH}/"
+    # DeleteParameters reports names that do not exist as InvalidParameters, not as an error.
+    if delete_resource aws ssm delete-parameters --names "${created_parameters[@]}" --region "${REGION}" --output json; then
+      state_delete '.resources.ssm_parameters'
+    else
+      REMAINING+=("SSM parameters under ${PARAMETER_PATH}")
+    fi
   fi
 fi
-if [[ -n "$(resource db_password_parameter name)" ]]; then
+if [[ -n "$(resource db_password_parameter name)" ]] && ! created db_password_parameter; then
+  leave db_password_parameter "SSM parameter ${PARAM_DB_PASSWORD}"
+elif [[ -n "$(resource db_password_parameter name)" ]]; then
   remove db_password_parameter "SSM parameter ${PARAM_DB_PASSWORD}" \
     aws ssm delete-parameter --name "${PARAM_DB_PASSWORD}" --region "${REGION}" --output json
 fi
 
 # --------------------------------------------------------------------------------------- RDS
 
+if [[ -n "$(resource rds_instance id)" ]] && ! created rds_instance; then
+  # Above all an existing database: these scripts never delete one they did not make.
+  leave rds_instance "RDS instance ${DB_INSTANCE}"
+fi
 if [[ -n "$(resource rds_instance id)" ]]; then
   log_step "RDS instance ${DB_INSTANCE}"
   if delete_resource aws rds delete-db-instance --db-instance-identifier "${DB_INSTANCE}" --skip-final-snapshot \
@@ -178,11 +208,15 @@ fi
 if [[ -n "$(resource rds_instance id)" ]]; then
   log_warn "keeping the DB security group and subnet group until the instance is gone"
 else
-  if [[ -n "$(resource db_security_group id)" ]]; then
+  if [[ -n "$(resource db_security_group id)" ]] && ! created db_security_group; then
+    leave db_security_group "Security group $(resource db_security_group name)"
+  elif [[ -n "$(resource db_security_group id)" ]]; then
     remove db_security_group "Security group $(resource db_security_group name)" \
       aws ec2 delete-security-group --group-id "$(resource db_security_group id)" --region "${REGION}"
   fi
-  if [[ -n "$(resource db_subnet_group name)" ]]; then
+  if [[ -n "$(resource db_subnet_group name)" ]] && ! created db_subnet_group; then
+    leave db_subnet_group "DB subnet group ${DB_SUBNET_GROUP}"
+  elif [[ -n "$(resource db_subnet_group name)" ]]; then
     remove db_subnet_group "DB subnet group ${DB_SUBNET_GROUP}" \
       aws rds delete-db-subnet-group --db-subnet-group-name "${DB_SUBNET_GROUP}" --region "${REGION}"
   fi
@@ -193,6 +227,10 @@ fi
 for key in ecr_order_api ecr_delivery_api ecr_traffic_generator; do
   repository="$(resource "${key}" name)"
   [[ -n "${repository}" ]] || continue
+  if ! created "${key}"; then
+    leave "${key}" "ECR repository ${repository}"
+    continue
+  fi
   remove "${key}" "ECR repository ${repository}" \
     aws ecr delete-repository --repository-name "${repository}" --force --region "${REGION}" --output json
 done
@@ -203,13 +241,12 @@ if [[ -n "$(resource eks_cluster name)" ]]; then
     # deletes with the cluster; that would fail half-way.
     log_step "EKS cluster ${CLUSTER_NAME}: kept until the database and its network are gone"
     REMAINING+=("EKS cluster ${CLUSTER_NAME} (after the database)")
-  elif [[ "${cluster_owned}" == true ]]; then
+  elif created eks_cluster; then
     # eksctl waits for its CloudFormation stacks (it has its own 25 min timeout).
     remove eks_cluster "EKS cluster ${CLUSTER_NAME} (10-15 min)" \
       eksctl delete cluster --name "${CLUSTER_NAME}" --region "${REGION}" --wait
   else
-    log_step "EKS cluster ${CLUSTER_NAME}: not created by these scripts, left in place"
-    state_delete '.resources.eks_cluster'
+    leave eks_cluster "EKS cluster ${CLUSTER_NAME}"
   fi
 fi
 

@@ -82,7 +82,7 @@ describe('the runbook against local-cloud', () => {
     const configs = await kube.deliveryConfigs(names.deliveryApi);
     expect(configs).toHaveLength(2);
     for (const { config } of configs)
-      expect(config.effective).toMatchObject({
+      expect(config?.effective).toMatchObject({
         pool_size: 1,
         max_overflow: 0,
         fault_injection: true,
@@ -96,7 +96,7 @@ describe('the runbook against local-cloud', () => {
     const restoreMs = Date.now() - restoring;
     expect(runbook.state().history[0]?.status).toBe('succeeded');
     for (const { config } of await kube.deliveryConfigs(names.deliveryApi))
-      expect(config.effective).toMatchObject({ pool_size: 10, max_overflow: 20, fault_injection: false });
+      expect(config?.effective).toMatchObject({ pool_size: 10, max_overflow: 20, fault_injection: false });
     await stopped;
     console.log(
       `[measured] console runbook on local-cloud: inject -> verified ${injectMs} ms, restore -> verified ${restoreMs} ms; ` +

@@ -67,18 +67,20 @@ on_error() {
 }
 trap 'on_error $? ${LINENO} "${BASH_COMMAND}"' ERR
 
-TEMP_FILES=()
-cleanup_temp_files() {
-  if ((${#TEMP_FILES[@]} > 0)); then rm -rf "${TEMP_FILES[@]}"; fi
-}
+# Every temporary file lives in one private directory (0700), made here in the script's own shell and
+# removed when it exits. private_temp_file is called inside $(...), a subshell, so it could not add
+# to a list of files to remove: the directory is what makes the cleanup reach them (request files
+# holding the DB password among them).
+PRIVATE_TMP_DIR="$(mktemp -d "${TMPDIR:-/tmp}/infra-scripts.XXXXXX")"
+chmod 700 "${PRIVATE_TMP_DIR}"
+cleanup_temp_files() { rm -rf "${PRIVATE_TMP_DIR}"; }
 trap cleanup_temp_files EXIT
 
-# A private temporary file (0600), removed when the script exits.
+# A private temporary file (0600) in PRIVATE_TMP_DIR; prints its path.
 private_temp_file() {
   local file
-  file="$(mktemp)"
+  file="$(mktemp "${PRIVATE_TMP_DIR}/tmp.XXXXXX")"
   chmod 600 "${file}"
-  TEMP_FILES+=("${file}")
   printf '%s' "${file}"
 }
 
@@ -327,15 +329,30 @@ state_delete() {
   mv "${tmp}" "${STATE_FILE}"
 }
 
-# Records one resource under .resources.<key>.
+# Records one resource under .resources.<key>, exactly as given.
 state_record() {
   state_set ".resources.$1" "$2"
   if ${DRY_RUN}; then log_info "(would record $1 in the state file)"; else log_ok "recorded $1 in the state file"; fi
 }
 
-# Records a resource that was found rather than created, unless the state already lists it.
+# Every record says whether the scripts created the resource (created_by_scripts): 9-cleanup-env.sh
+# deletes only what they created, and leaves what they found and reused.
+
+# Records a resource the scripts are about to create (recorded first, so a create that fails
+# half-way is still cleaned up).
+state_record_created() {
+  state_record "$1" "$(jq -c '. + {created_by_scripts: true}' <<<"$2")"
+}
+
+# Records a resource that was found rather than created, unless the state already lists it (an
+# earlier run may have created it).
 state_record_once() {
-  [[ -n "$(state_get ".resources.$1")" ]] || state_record "$1" "$2"
+  [[ -n "$(state_get ".resources.$1")" ]] || state_record "$1" "$(jq -c '. + {created_by_scripts: false}' <<<"$2")"
+}
+
+# Adds fields to a recorded resource; whether the scripts created it stays as it was.
+state_merge() {
+  state_set ".resources.$1" "$(jq -c --arg key "$1" --argjson add "$2" '(.resources[$key] // {}) + $add' "${STATE_FILE}")"
 }
 
 # --------------------------------------------------------------------------------------- context

@@ -183,6 +183,24 @@ describe('the cluster through @kubernetes/client-node', () => {
       expect(config.effective).toMatchObject({ pool_size: 10, max_overflow: 20, fault_injection: false });
   });
 
+  it("proxies through the Delivery API's Service to a ready replica at random; each names itself by its pod", async () => {
+    const pods = await core.listNamespacedPod({ namespace: NS, labelSelector: `app=${names.deliveryApi}` });
+    const podNames = new Set(pods.items.map((p) => p.metadata?.name));
+    const seen = new Set<string>();
+    for (let i = 0; i < 40 && seen.size < podNames.size; i++) {
+      const body: unknown = await core.connectGetNamespacedServiceProxyWithPath({
+        name: names.deliveryApi,
+        namespace: NS,
+        path: 'api/delivery/config',
+      });
+      seen.add(DeliveryConfigSchema.parse(typeof body === 'string' ? JSON.parse(body) : body).instance.hostname);
+    }
+    expect(seen).toEqual(podNames);
+    await expect(
+      core.connectGetNamespacedServiceProxyWithPath({ name: 'no-such-service', namespace: NS, path: 'x' }),
+    ).rejects.toMatchObject({ code: 404 });
+  });
+
   it('answers errors as Status objects with the right codes', async () => {
     const error = (promise: Promise<unknown>) =>
       promise.then(

@@ -119,12 +119,15 @@ export class Sandbox {
   readonly dir = mkdtempSync(path.join(os.tmpdir(), 'infra-scripts-'));
   readonly stateDir = path.join(this.dir, '.cluster-config');
   readonly stateFile = path.join(this.stateDir, 'cluster-resources.json');
+  /** The TMPDIR the scripts run with: empty again once a script has exited. */
+  readonly tmpDir = path.join(this.dir, 'tmp');
   private readonly worldFile = path.join(this.dir, 'world.json');
   private readonly logFile = path.join(this.dir, 'calls.jsonl');
   private readonly toolsDir = path.join(this.dir, 'tools');
 
   constructor(world: World = emptyWorld()) {
     mkdirSync(this.toolsDir);
+    mkdirSync(this.tmpDir);
     for (const tool of HOST_TOOLS) {
       const found = execFileSync('bash', ['-c', `command -v ${tool}`], { encoding: 'utf8' }).trim();
       symlinkSync(found, path.join(this.toolsDir, tool));
@@ -176,6 +179,24 @@ export class Sandbox {
     rmSync(path.join(this.toolsDir, tool));
   }
 
+  /**
+   * Puts a wrapper in front of a host tool that records each command line it is given (what `ps`
+   * would show), then runs the real tool. Returns a reader of the recorded lines.
+   */
+  recordArguments(tool: string): () => string[] {
+    const real = execFileSync('bash', ['-c', `command -v ${tool}`], { encoding: 'utf8' }).trim();
+    const bash = execFileSync('bash', ['-c', 'command -v bash'], { encoding: 'utf8' }).trim();
+    const log = path.join(this.dir, `argv-${tool}.log`);
+    writeFileSync(log, '');
+    rmSync(path.join(this.toolsDir, tool));
+    writeFileSync(
+      path.join(this.toolsDir, tool),
+      `#!${bash}\nprintf '%s\\n' "$*" >>${JSON.stringify(log)}\nexec ${JSON.stringify(real)} "$@"\n`,
+      { mode: 0o755 },
+    );
+    return () => readFileSync(log, 'utf8').split('\n').filter(Boolean);
+  }
+
   run(script: string, args: string[] = [], env: Record<string, string> = {}): Promise<RunResult> {
     return new Promise((resolve) => {
       execFile(
@@ -192,6 +213,7 @@ export class Sandbox {
             FAKE_CLOUD_WORLD: this.worldFile,
             FAKE_CLOUD_LOG: this.logFile,
             INFRA_POLL_SECONDS: '0',
+            TMPDIR: this.tmpDir,
             ...env,
           },
         },
@@ -225,12 +247,15 @@ export const SCRIPTS = readdirSync(path.join(REPO_ROOT, 'infra-scripts')).filter
 
 /** A fresh sandbox per test, disposed after it. */
 export function useSandbox(): () => Sandbox {
-  let current: Sandbox | undefined;
+  const opened: Sandbox[] = [];
   afterEach(() => {
-    current?.dispose();
-    current = undefined;
+    for (const box of opened.splice(0)) box.dispose();
   });
-  return () => (current = new Sandbox());
+  return () => {
+    const box = new Sandbox();
+    opened.push(box);
+    return box;
+  };
 }
 
 export const sequence = (calls: Call[]): string[] => calls.map(describeCall);

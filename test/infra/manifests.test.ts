@@ -239,9 +239,18 @@ describe('k8s/templates', () => {
     const all = await manifests();
     const role = find(all, 'Role', 'ts-console');
     expect(role.rules).toEqual([
-      { apiGroups: ['apps'], resources: ['deployments'], verbs: ['get', 'list', 'watch', 'patch'] },
+      { apiGroups: ['apps'], resources: ['deployments'], verbs: ['get', 'list', 'watch'] },
+      // Patch (rollout restart, scale) only the two it drives: patching any Deployment could run
+      // code under another workload's AWS identity.
+      {
+        apiGroups: ['apps'],
+        resources: ['deployments'],
+        resourceNames: ['ts-delivery-api', 'ts-traffic-generator'],
+        verbs: ['patch'],
+      },
       { apiGroups: [''], resources: ['services', 'pods'], verbs: ['get', 'list'] },
-      { apiGroups: [''], resources: ['pods/proxy'], verbs: ['get'] },
+      // No pods/proxy (every pod in the namespace): the one Service it asks configs through.
+      { apiGroups: [''], resources: ['services/proxy'], resourceNames: ['ts-delivery-api'], verbs: ['get'] },
     ]);
     const binding = find(all, 'RoleBinding', 'ts-console');
     expect(binding.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'ts-console' });

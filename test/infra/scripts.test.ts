@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -182,6 +182,73 @@ describe('1-create-env.sh', () => {
       readFileSync(box.stateFile, 'utf8'),
     ];
     for (const text of everythingVisible) expect(text).not.toContain(password);
+  });
+
+  it('leaves no temporary file behind (the password request files among them), after success and failure', async () => {
+    const box = open();
+    const argv = box.recordArguments('jq');
+    await createEnvironment(box);
+    expect(readdirSync(box.tmpDir)).toEqual([]);
+    // Nor is the password ever on a command line, where `ps` shows it to every user.
+    const password = box.world().parameters['/ts-sample-app/secrets/mysql-password']!.Value;
+    expect(argv().length).toBeGreaterThan(10);
+    expect(argv().filter((line) => line.includes(password))).toEqual([]);
+
+    const failing = open();
+    failing.updateWorld((w) => {
+      w.failures = [{ match: 'rds create-db-instance', message: 'An error occurred (InstanceQuotaExceeded)' }];
+    });
+    const failed = await failing.run('1-create-env.sh', ['--region', 'eu-west-1', '--yes']);
+    expect(failed.status).not.toBe(0);
+    expect(readdirSync(failing.tmpDir)).toEqual([]);
+  });
+
+  it('records every resource as created or reused, and 9 deletes only what the scripts created', async () => {
+    // Someone else's environment: everything script 1 needs exists, except the IAM policies and role.
+    const other = open();
+    await createEnvironment(other);
+    const existing = other.world();
+    existing.policies = {};
+    existing.roles = {};
+    const box = open();
+    box.setWorld(existing);
+    await createEnvironment(box);
+    const created = Object.fromEntries(
+      Object.entries(box.state()!.resources).map(([key, record]) => [key, record.created_by_scripts]),
+    );
+    expect(created).toEqual({
+      eks_cluster: false,
+      db_subnet_group: false,
+      db_security_group: false,
+      db_password_parameter: false,
+      rds_instance: false,
+      ssm_parameters: undefined,
+      delivery_policy: true,
+      operator_policy: true,
+      delivery_role: true,
+    });
+    expect(box.state()!.resources.ssm_parameters).toEqual({ path: '/ts-sample-app/mysql', created: [] });
+    expect(String(box.state()!.resources.rds_instance!.endpoint)).toContain('ts-orders-db');
+
+    box.clearCalls();
+    const cleanup = await box.run('9-cleanup-env.sh', ['--yes']);
+    expect(cleanup.status, cleanup.stderr).toBe(0);
+    expect(changes(box.calls())).toEqual([
+      'eksctl delete iamserviceaccount',
+      'aws iam delete-policy',
+      'aws iam delete-policy',
+      // The kubeconfig context script 1 added on this machine.
+      'kubectl config delete-context',
+    ]);
+    const after = box.world();
+    expect(Object.keys(after.dbInstances)).toEqual(['ts-orders-db']);
+    expect(after.parameters).toEqual(existing.parameters);
+    expect(after.securityGroups).toEqual(existing.securityGroups);
+    expect(after.dbSubnetGroups).toEqual(existing.dbSubnetGroups);
+    expect(Object.keys(after.clusters)).toEqual(['ts-appsignals']);
+    expect(after.policies).toEqual({});
+    expect(cleanup.stderr).toContain('RDS instance ts-orders-db: not created by these scripts, left in place');
+    expect(box.state()).toBeUndefined();
   });
 
   it('on a re-run finds everything and creates nothing (and keeps changed parameter values)', async () => {

@@ -61,20 +61,29 @@ export class Kube {
     );
   }
 
-  /** `/api/delivery/config` of every ready Delivery API replica, through the API server's pod proxy. */
-  async deliveryConfigs(app: string): Promise<{ pod: string; config: DeliveryConfig }[]> {
-    const pods = await this.readyPods(app);
-    return Promise.all(
-      pods.map(async (pod) => {
-        const name = pod.metadata?.name ?? '';
-        // client-node returns a JSON answer parsed, although its type says string.
-        const body: unknown = await this.clients.core.connectGetNamespacedPodProxyWithPath({
-          name,
-          namespace: this.namespace,
-          path: 'api/delivery/config',
-        });
-        return { pod: name, config: DeliveryConfigSchema.parse(typeof body === 'string' ? JSON.parse(body) : body) };
-      }),
-    );
+  /**
+   * `/api/delivery/config` of every ready replica of `app`, asked through the API server's proxy of
+   * its Service: the console's Role may proxy to that one Service, not to any pod. The proxy picks a
+   * ready endpoint at random per request, so it asks until each ready pod has answered (at most 6
+   * asks per pod); a pod it did not reach is listed without a config. Replicas name themselves by
+   * their pod name (HOSTNAME), which is how an answer is matched to its pod.
+   */
+  async deliveryConfigs(app: string): Promise<{ pod: string; config?: DeliveryConfig }[]> {
+    const pods = (await this.readyPods(app)).map((pod) => pod.metadata?.name ?? '');
+    const found = new Map<string, DeliveryConfig>();
+    for (let ask = 0; ask < pods.length * 6 && pods.some((pod) => !found.has(pod)); ask++) {
+      // client-node returns a JSON answer parsed, although its type says string.
+      const body: unknown = await this.clients.core.connectGetNamespacedServiceProxyWithPath({
+        name: app,
+        namespace: this.namespace,
+        path: 'api/delivery/config',
+      });
+      const config = DeliveryConfigSchema.parse(typeof body === 'string' ? JSON.parse(body) : body);
+      found.set(config.instance.hostname, config);
+    }
+    return pods.map((pod) => {
+      const config = found.get(pod);
+      return config ? { pod, config } : { pod };
+    });
   }
 }

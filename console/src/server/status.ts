@@ -96,7 +96,9 @@ export async function readStatus(deps: {
 
   const replicas =
     configs.status === 'fulfilled'
-      ? configs.value.map(({ pod, config }) => ({ pod, effective: config.effective, drift: config.drift }))
+      ? configs.value.flatMap(({ pod, config }) =>
+          config ? [{ pod, effective: config.effective, drift: config.drift }] : [],
+        )
       : [];
   return {
     chips,

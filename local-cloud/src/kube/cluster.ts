@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { V1Deployment, V1Pod, V1Service } from '@kubernetes/client-node';
 import type { Deployment } from '../workloads/deployment';
+import type { Replica } from '../workloads/replica';
 import { invalid, KubeError, notFound } from './errors';
 import { mergePatch, strategicMergePatch } from './patch';
 
@@ -123,6 +124,15 @@ export class Cluster {
     const found = this.services.get(this.key(namespace, name));
     if (!found) throw notFound('services', name);
     return structuredClone(found);
+  }
+
+  /** The ready replicas behind a Service (the pods its selector matches), as its Endpoints list them. */
+  serviceEndpoints(namespace: string, name: string): Replica[] {
+    const selector = Object.entries(this.service(namespace, name).spec?.selector ?? {});
+    return this.allDeployments()
+      .filter((d) => d.object.metadata.namespace === namespace)
+      .filter((d) => selector.every(([key, value]) => d.object.spec?.template.metadata?.labels?.[key] === value))
+      .flatMap((d) => d.replicas.filter((r) => r.ready && !r.terminating));
   }
 
   listPods(namespace: string | undefined): V1Pod[] {

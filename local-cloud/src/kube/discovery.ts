@@ -69,6 +69,12 @@ export function discoveryRoutes(): Route[] {
             verbs: ['get', 'create', 'delete', 'patch', 'update'],
           },
           { name: 'services', kind: 'Service', namespaced: true, verbs: ['get', 'list'] },
+          {
+            name: 'services/proxy',
+            kind: 'ServiceProxyOptions',
+            namespaced: true,
+            verbs: ['get', 'create', 'delete', 'patch', 'update'],
+          },
         ]),
     },
     {

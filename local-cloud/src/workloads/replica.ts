@@ -79,7 +79,8 @@ export class Replica {
     const { spec } = this.options;
     const child = spawn(spec.command, spec.args, {
       cwd: spec.cwd,
-      env: { ...spec.env, PORT: String(this.port), HOST: '127.0.0.1' },
+      // HOSTNAME is the pod's name, as the kubelet sets it in every container.
+      env: { ...spec.env, PORT: String(this.port), HOST: '127.0.0.1', HOSTNAME: this.name },
       stdio: ['ignore', 'pipe', 'pipe'],
       // Its own process group: Ctrl-C in the terminal reaches local-cloud, which stops replicas in order.
       detached: true,

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { z } from 'zod';
 import { appNames, DATABASE_NAME, PORTS, type AppNames } from '@demo/contracts';
 import { baseServiceEnv, httpLimitsFrom, intVar, parseEnv, type HttpLimits, type LogLevel } from '@demo/service-kit';
@@ -25,11 +26,15 @@ const EnvSchema = baseServiceEnv.extend({
   /** The SDK's standard endpoint variables; local-cloud sets AWS_ENDPOINT_URL. Unset on AWS. */
   AWS_ENDPOINT_URL_SSM: z.url().optional(),
   AWS_ENDPOINT_URL: z.url().optional(),
+  /** The pod's name: Kubernetes sets it in every container (and local-cloud in every replica). */
+  HOSTNAME: z.string().min(1).optional(),
 });
 
 export interface Config {
   names: AppNames;
   service: { name: string; version: string };
+  /** What `/api/delivery/config` names this instance by: the pod's name where there is one. */
+  hostname: string;
   http: { host: string; port: number; bodyLimitBytes: number; limits: HttpLimits };
   logLevel: LogLevel;
   mysql: {
@@ -52,6 +57,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     names,
     service: { name: e.SERVICE_NAME ?? names.deliveryApi, version: e.SERVICE_VERSION },
+    hostname: e.HOSTNAME ?? os.hostname(),
     http: { host: e.HOST, port: e.PORT, bodyLimitBytes: e.BODY_LIMIT_BYTES, limits: httpLimitsFrom(e) },
     logLevel: e.LOG_LEVEL,
     mysql: {

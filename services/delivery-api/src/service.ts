@@ -1,5 +1,4 @@
 import type http from 'node:http';
-import os from 'node:os';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import type { Express } from 'express';
 import { createHttpServer, type Logger } from '@demo/service-kit';
@@ -63,8 +62,8 @@ export async function createDeliveryService(
     orders: new OrdersRepository(database),
     params: { reader, startup, fault: new FaultSwitch(reader, startup, config.ssm.faultCacheTtlMs) },
     instance: {
-      id: `${os.hostname()}-${process.pid}`,
-      hostname: os.hostname(),
+      id: `${config.hostname}-${process.pid}`,
+      hostname: config.hostname,
       pid: process.pid,
       startedAt: new Date(),
     },

@@ -25,6 +25,8 @@ class FakeCluster implements RunbookPorts {
   fail: Partial<Record<keyof RunbookPorts, Error>> = {};
   /** While set, rollouts never finish (until released). */
   stuck = false;
+  /** A ready pod the Service proxy never reaches. */
+  unreached: string | undefined;
   calls: string[] = [];
 
   private check(name: keyof RunbookPorts) {
@@ -71,10 +73,9 @@ class FakeCluster implements RunbookPorts {
         fault_delay_seconds: this.running.faultDelaySeconds,
       },
     } as DeliveryConfig;
-    return Promise.resolve([
-      { pod: 'delivery-a', config },
-      { pod: 'delivery-b', config },
-    ]);
+    return Promise.resolve(
+      ['delivery-a', 'delivery-b'].map((pod) => (pod === this.unreached ? { pod } : { pod, config })),
+    );
   };
 }
 
@@ -222,6 +223,16 @@ describe('each step failing', () => {
     expect(runbook.state().history[0]?.steps[4]?.detail).toBe(
       'replicas still on other values: delivery-old: pool_size 10, max_overflow 20, fault_injection false',
     );
+  });
+
+  it('a ready pod that never answered through the Service fails verification, named', async () => {
+    const { runbook, cluster } = setup();
+    cluster.unreached = 'delivery-b';
+    await runbook.start('inject', { requestedBy: 'p' });
+    await runbook.idle();
+    const verify = runbook.state().history[0]?.steps.find((s) => s.name === 'verify');
+    expect(verify).toMatchObject({ status: 'failed' });
+    expect(verify?.detail).toBe('replicas still on other values: delivery-b: did not answer through the Service');
   });
 
   it('retry starts the failed action again and can succeed', async () => {

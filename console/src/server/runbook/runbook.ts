@@ -106,7 +106,7 @@ export class Runbook {
         ),
         `PATCH apps/v1 deployments/${this.options.deployment}: spec.template.metadata.annotations["kubectl.kubernetes.io/restartedAt"] = <now> (strategic merge)`,
         `GET apps/v1 deployments/${this.options.deployment} until rolled out (at most ${this.options.rolloutTimeoutMs / 1000} s)`,
-        `GET pods/<each ready ${this.options.deployment} pod>/proxy/api/delivery/config until every replica runs the new values`,
+        `GET services/${this.options.deployment}/proxy/api/delivery/config until every ready pod has answered with the new values`,
       ],
     };
   }

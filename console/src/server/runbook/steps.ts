@@ -113,6 +113,7 @@ export const STEPS: readonly Step[] = [
       for (;;) {
         const configs = await ctx.ports.configs();
         const wrong = configs.flatMap(({ pod, config }) => {
+          if (!config) return [`${pod}: did not answer through the Service`];
           const off = mismatches(config, ctx.run.target);
           return off.length > 0 ? [`${pod}: ${off.join(', ')}`] : [];
         });

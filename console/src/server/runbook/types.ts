@@ -13,8 +13,8 @@ export interface RunbookPorts {
   /** Patches the restart annotation; returns the Deployment's new generation. */
   restart(): Promise<number>;
   rollout(): Promise<{ state: RolloutState; generation: number }>;
-  /** `/api/delivery/config` of every ready replica. */
-  configs(): Promise<{ pod: string; config: DeliveryConfig }[]>;
+  /** `/api/delivery/config` of every ready replica; without a config for one it could not reach. */
+  configs(): Promise<{ pod: string; config?: DeliveryConfig }[]>;
 }
 
 export interface Clock {

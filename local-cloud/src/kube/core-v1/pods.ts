@@ -1,37 +1,12 @@
-import http from 'node:http';
 import type { Cluster } from '../cluster';
-import { KubeError } from '../errors';
-import { HANDLED, json, list, NAME, NAMESPACE, selected, type Route, type RouteRequest } from '../routes';
+import { HANDLED, list, NAME, NAMESPACE, selected, type Route, type RouteRequest } from '../routes';
+import { forwardToReplica } from './proxy';
 
 /** `pods/proxy`: forwards the request to the replica's own port, as the API server's proxy does. */
-async function proxyToPod(cluster: Cluster, request: RouteRequest): Promise<typeof HANDLED> {
+function proxyToPod(cluster: Cluster, request: RouteRequest): Promise<typeof HANDLED> {
   const [namespace = '', podWithPort = '', rest = ''] = request.params;
-  const podName = podWithPort.split(':')[0] ?? '';
-  const { replica } = cluster.replica(namespace, podName);
-  const path = `/${rest}${request.url.search}`;
-  const headers = { ...request.req.headers, host: `127.0.0.1:${replica.port}` };
-  // The API server's credentials are not the pod's business.
-  delete headers.authorization;
-  await new Promise<void>((resolve) => {
-    const upstream = http.request(
-      { host: '127.0.0.1', port: replica.port, method: request.req.method, path, headers, agent: false },
-      (response) => {
-        request.res.writeHead(response.statusCode ?? 502, response.headers);
-        response.pipe(request.res);
-        response.once('end', resolve);
-      },
-    );
-    upstream.once('error', (error) => {
-      json(
-        request.res,
-        503,
-        new KubeError(503, 'ServiceUnavailable', `error trying to reach service: ${error.message}`).toStatus(),
-      );
-      resolve();
-    });
-    request.req.pipe(upstream);
-  });
-  return HANDLED;
+  const { replica } = cluster.replica(namespace, podWithPort.split(':')[0] ?? '');
+  return forwardToReplica(replica.port, rest, request);
 }
 
 /** core/v1 Pods: list, get, delete (the controller replaces the replica), log and proxy. */
