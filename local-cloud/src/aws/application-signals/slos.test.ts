@@ -170,6 +170,21 @@ describe('BatchGetServiceLevelObjectiveBudgetReport', () => {
     ]);
   });
 
+  it('answers for a Timestamp centuries ahead and a 30-day interval: the range is clamped to the retention', async () => {
+    const month = availability('orders-month');
+    month.Goal = { Interval: { RollingInterval: { DurationUnit: 'DAY', Duration: 30 } }, AttainmentGoal: 99 };
+    month.SliConfig!.SliMetricConfig!.PeriodSeconds = 60;
+    await client.send(new CreateServiceLevelObjectiveCommand(month));
+    const out = await client.send(
+      new BatchGetServiceLevelObjectiveBudgetReportCommand({
+        Timestamp: new Date('2400-01-01T00:00:00Z'),
+        SloIds: ['orders-month'],
+      }),
+    );
+    expect(out.Reports?.[0]).toMatchObject({ Name: 'orders-month', BudgetStatus: 'INSUFFICIENT_DATA' });
+    await client.send(new DeleteServiceLevelObjectiveCommand({ Id: 'orders-month' }));
+  });
+
   it('is OK with full attainment when every period meets the goal', async () => {
     for (let m = 10; m >= 2; m--) minute(m, 30, 0, 40);
     const { byName } = await report();
