@@ -346,6 +346,49 @@ describe.skipIf(!(await has('kubectl')))('kubectl with the kubeconfig (skipped: 
     expect(refused.ok).toBe(false);
     expect(refused.out).toMatch(/Unauthorized|must be logged in/);
   });
+
+  it('gets deploy, po and svc by their short names, with the columns a real API server prints', async () => {
+    const deploy = await cli('kubectl', ['get', 'deploy']);
+    expect(deploy.ok, deploy.out).toBe(true);
+    expect(deploy.out).toMatch(/^NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE\n/);
+    expect(deploy.out).toMatch(new RegExp(`^${names.deliveryApi}\\s+2/2\\s+2\\s+2\\s+\\S+$`, 'm'));
+    const wide = await cli('kubectl', ['get', 'deploy', names.orderApi, '-o', 'wide']);
+    expect(wide.out).toMatch(/CONTAINERS\s+IMAGES\s+SELECTOR/);
+    expect(wide.out).toContain(`app=${names.orderApi}`);
+    const pods = await cli('kubectl', ['get', 'po', '-l', `app=${names.deliveryApi}`]);
+    expect(pods.out).toMatch(/^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE\n/);
+    expect(pods.out.match(/\s1\/1\s+Running\s+0\s/g)).toHaveLength(2);
+    const svc = await cli('kubectl', ['get', 'svc', names.orderApi]);
+    expect(svc.out).toMatch(/^NAME\s+TYPE\s+CLUSTER-IP\s+EXTERNAL-IP\s+PORT\(S\)\s+AGE\n/);
+    expect(svc.out).toMatch(new RegExp(`^${names.orderApi}\\s+LoadBalancer\\s`, 'm'));
+    const all = await cli('kubectl', ['get', 'all']);
+    expect(all.ok, all.out).toBe(true);
+    expect(all.out).toContain(`deployment.apps/${names.trafficGenerator}`);
+    expect(all.out).toContain(`service/${names.deliveryApi}`);
+  });
+
+  it('waits for a Deployment to be Available, and gives up at its own --timeout', async () => {
+    const available = await cli('kubectl', [
+      'wait',
+      '--for=condition=available',
+      `deployment/${names.deliveryApi}`,
+      '--timeout=20s',
+    ]);
+    expect(available.ok, available.out).toBe(true);
+    expect(available.out).toContain(`deployment.apps/${names.deliveryApi} condition met`);
+    // The traffic generator has 0 replicas: never Progressing=False. The watch must let kubectl
+    // count its 2 s from the start, so it times out instead of hanging.
+    const started = Date.now();
+    const stuck = await cli('kubectl', [
+      'wait',
+      '--for=condition=progressing=false',
+      `deployment/${names.trafficGenerator}`,
+      '--timeout=2s',
+    ]);
+    expect(stuck.ok).toBe(false);
+    expect(stuck.out).toContain('timed out waiting for the condition');
+    expect(Date.now() - started).toBeLessThan(30_000);
+  });
 });
 
 describe.skipIf(!(await has('aws')))('the aws CLI with endpoints.env (skipped: no aws CLI installed)', () => {

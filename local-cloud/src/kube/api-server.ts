@@ -14,12 +14,16 @@ import { discoveryRoutes } from './discovery';
 import { KubeError } from './errors';
 import { HANDLED, json, type Route } from './routes';
 import { createServingCertificate } from './serving-cert';
+import { toTable, wantsTable } from './tables';
 
 /**
  * The Kubernetes API subset local-cloud serves on loopback (HTTPS): discovery, Deployments
- * (get, list, watch, patch, scale), Services, Pods (get, list, delete, log, proxy), Namespaces.
- * Enough for @kubernetes/client-node and for `kubectl get | rollout restart | rollout status |
- * scale | logs`. Each API group's routes live in their own folder; this file only dispatches.
+ * (get, list, watch, patch, scale), Services (get, list, proxy), Pods (get, list, delete, log,
+ * proxy), Namespaces.
+ * Enough for @kubernetes/client-node and for `kubectl get | wait | rollout restart | rollout status |
+ * scale | logs`: discovery has kubectl's short names and categories, and a client that asks for a
+ * Table (kubectl's `get`) gets one with the kind's real columns (tables.ts). Each API group's
+ * routes live in their own folder; this file only dispatches.
  *
  * Every request needs the kubeconfig's bearer token (401 otherwise, as an API server without
  * anonymous access answers) and a loopback Host. TLS because kubectl sends no token over plain
@@ -63,7 +67,8 @@ async function dispatch(routes: Route[], req: IncomingMessage, res: ServerRespon
     params: params.map((p) => (p === undefined ? '' : decodeURIComponent(p))),
     body,
   });
-  if (result !== HANDLED) json(res, 200, result);
+  if (result === HANDLED) return;
+  json(res, 200, (wantsTable(req.headers.accept) ? toTable(result) : undefined) ?? result);
 }
 
 export async function startKubeApiServer(options: {

@@ -6,6 +6,10 @@ interface ApiResource {
   kind: string;
   namespaced: boolean;
   verbs: string[];
+  /** What `kubectl get po` / `svc` / `deploy` / `ns` resolve through. */
+  shortNames?: string[];
+  /** `kubectl get all` lists the resources in the `all` category. */
+  categories?: string[];
 }
 
 function resources(groupVersion: string, items: ApiResource[]) {
@@ -13,7 +17,11 @@ function resources(groupVersion: string, items: ApiResource[]) {
     kind: 'APIResourceList',
     apiVersion: 'v1',
     groupVersion,
-    resources: items.map((item) => ({ singularName: '', ...item })),
+    resources: items.map((item) => ({
+      // The singular of a top-level resource is its kind in lower case; subresources have none.
+      singularName: item.name.includes('/') ? '' : item.kind.toLowerCase(),
+      ...item,
+    })),
   };
 }
 
@@ -59,8 +67,15 @@ export function discoveryRoutes(): Route[] {
       pattern: /^\/api\/v1$/,
       handle: () =>
         resources('v1', [
-          { name: 'namespaces', kind: 'Namespace', namespaced: false, verbs: ['get', 'list'] },
-          { name: 'pods', kind: 'Pod', namespaced: true, verbs: ['get', 'list', 'delete'] },
+          { name: 'namespaces', kind: 'Namespace', namespaced: false, verbs: ['get', 'list'], shortNames: ['ns'] },
+          {
+            name: 'pods',
+            kind: 'Pod',
+            namespaced: true,
+            verbs: ['get', 'list', 'delete'],
+            shortNames: ['po'],
+            categories: ['all'],
+          },
           { name: 'pods/log', kind: 'Pod', namespaced: true, verbs: ['get'] },
           {
             name: 'pods/proxy',
@@ -68,7 +83,14 @@ export function discoveryRoutes(): Route[] {
             namespaced: true,
             verbs: ['get', 'create', 'delete', 'patch', 'update'],
           },
-          { name: 'services', kind: 'Service', namespaced: true, verbs: ['get', 'list'] },
+          {
+            name: 'services',
+            kind: 'Service',
+            namespaced: true,
+            verbs: ['get', 'list'],
+            shortNames: ['svc'],
+            categories: ['all'],
+          },
           {
             name: 'services/proxy',
             kind: 'ServiceProxyOptions',
@@ -82,7 +104,14 @@ export function discoveryRoutes(): Route[] {
       pattern: /^\/apis\/apps\/v1$/,
       handle: () =>
         resources('apps/v1', [
-          { name: 'deployments', kind: 'Deployment', namespaced: true, verbs: ['get', 'list', 'watch', 'patch'] },
+          {
+            name: 'deployments',
+            kind: 'Deployment',
+            namespaced: true,
+            verbs: ['get', 'list', 'watch', 'patch'],
+            shortNames: ['deploy'],
+            categories: ['all'],
+          },
           { name: 'deployments/scale', kind: 'Scale', namespaced: true, verbs: ['get', 'patch', 'update'] },
           { name: 'deployments/status', kind: 'Deployment', namespaced: true, verbs: ['get'] },
         ]),

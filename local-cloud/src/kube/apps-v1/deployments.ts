@@ -13,6 +13,9 @@ function watchDeployments(cluster: Cluster, request: RouteRequest, namespace: st
     'transfer-encoding': 'chunked',
     'cache-control': 'no-cache',
   });
+  // At once, not with the first event: kubectl wait and rollout status wait for the headers
+  // before they start their own timeout.
+  res.flushHeaders();
   const send = (event: DeploymentEvent) => res.write(`${JSON.stringify(event)}\n`);
   for (const object of cluster.listDeployments(namespace).filter(matches)) {
     if (!since || since === '0') send({ type: 'ADDED', object });
