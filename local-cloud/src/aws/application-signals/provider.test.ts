@@ -113,6 +113,14 @@ afterAll(async () => {
 const window = { StartTime: new Date(NOW - 3600_000), EndTime: new Date(NOW) };
 const orderKey = { Type: 'Service', Name: 'ts-order-api', Environment: ENV };
 
+describe('StartDiscovery', () => {
+  it('answers as AWS does once discovery is on (script 3 calls it)', async () => {
+    const { StartDiscoveryCommand } = await import('@aws-sdk/client-application-signals');
+    const out = await client.send(new StartDiscoveryCommand({}));
+    expect(out.$metadata.httpStatusCode).toBe(200);
+  });
+});
+
 describe('ListServices', () => {
   it('lists the instrumented services with their service-level metric references, times rounded to the hour', async () => {
     const out = await client.send(new ListServicesCommand(window));

@@ -1,13 +1,14 @@
 /**
  * Application Signals, the discovery calls the console makes: ListServices, GetService,
- * ListServiceOperations, ListServiceDependencies. Everything is derived from the metric series
+ * ListServiceOperations, ListServiceDependencies, StartDiscovery. Everything is derived from the metric series
  * local-cloud holds, so a service "exists" in a window when it has datapoints in it.
  *
  * SLOs are in slos.ts.
  *
  * LIMITATIONS: times are rounded to whole hours like the real API, but "seen in the window" uses a
  * series' first and last datapoint; no linked accounts, no service groups, no log group
- * references, no ListServiceDependents / ListServiceStates / StartDiscovery.
+ * references, no ListServiceDependents / ListServiceStates. StartDiscovery answers and does nothing
+ * (discovery is always on).
  */
 import type {
   GetServiceOutput,
@@ -16,6 +17,7 @@ import type {
   ListServicesOutput,
   MetricReference,
   ServiceSummary,
+  StartDiscoveryOutput,
 } from '@aws-sdk/client-application-signals';
 import { AwsError, validationError } from '../errors';
 import { wireTimeToSeconds } from '../json-protocol';
@@ -145,6 +147,14 @@ export function applicationSignalsService(
     name: 'application-signals',
     routes: [
       ...(slos ? sloRoutes(slos.store, metrics, slos.region) : []),
+      {
+        // Script 3 calls it once per account (it creates the service-linked role on AWS); here
+        // discovery is always on, so there is nothing to do.
+        method: 'POST',
+        path: '/start-discovery',
+        operation: 'StartDiscovery',
+        handler: (): StartDiscoveryOutput => ({}),
+      },
       {
         method: 'GET',
         path: '/services',

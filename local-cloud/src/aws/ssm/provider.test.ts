@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import {
   DeleteParameterCommand,
+  DeleteParametersCommand,
   GetParameterCommand,
   GetParametersByPathCommand,
   GetParametersCommand,
@@ -101,11 +102,62 @@ describe('PutParameter / GetParameter', () => {
     expect(error).toBeInstanceOf(ParameterNotFound);
   });
 
-  it.each([['/aws/reserved'], ['bad name!'], ['']])('refuses the name %j with ValidationException', async (name) => {
+  it.each([['/aws/reserved'], ['bad name!'], [''], ['relative/path'], ['/double//slash']])(
+    'refuses the name %j with ValidationException',
+    async (name) => {
+      const error = await ssm
+        .send(new PutParameterCommand({ Name: name, Value: 'x', Type: 'String' }))
+        .catch((e: unknown) => e);
+      expect((error as SSMServiceException).name).toBe('ValidationException');
+    },
+  );
+
+  it('refuses an empty value with ValidationException', async () => {
     const error = await ssm
-      .send(new PutParameterCommand({ Name: name, Value: 'x', Type: 'String' }))
+      .send(new PutParameterCommand({ Name: '/empty', Value: '', Type: 'String' }))
       .catch((e: unknown) => e);
     expect((error as SSMServiceException).name).toBe('ValidationException');
+  });
+
+  it('refuses a type change with HierarchyTypeMismatchException, as AWS does', async () => {
+    await ssm.send(new PutParameterCommand({ Name: '/typed', Value: 'a', Type: 'String' }));
+    const error = await ssm
+      .send(new PutParameterCommand({ Name: '/typed', Value: 'b', Type: 'SecureString', Overwrite: true }))
+      .catch((e: unknown) => e);
+    expect((error as SSMServiceException).name).toBe('HierarchyTypeMismatchException');
+  });
+});
+
+describe('SecureString, selectors and ARNs', () => {
+  beforeAll(async () => {
+    await ssm.send(new PutParameterCommand({ Name: '/secret/db', Value: 'hunter2', Type: 'SecureString' }));
+  });
+
+  it('gives a SecureString in clear only WithDecryption; without it, an opaque blob', async () => {
+    const sealed = await ssm.send(new GetParameterCommand({ Name: '/secret/db' }));
+    expect(sealed.Parameter?.Value).not.toContain('hunter2');
+    expect(sealed.Parameter?.Value).toMatch(/^[A-Za-z0-9+/=]{40,}$/);
+    const clear = await ssm.send(new GetParameterCommand({ Name: '/secret/db', WithDecryption: true }));
+    expect(clear.Parameter?.Value).toBe('hunter2');
+    const many = await ssm.send(new GetParametersCommand({ Names: ['/secret/db'] }));
+    expect(many.Parameters?.[0]?.Value).toBe(sealed.Parameter?.Value);
+    const byPath = await ssm.send(new GetParametersByPathCommand({ Path: '/secret' }));
+    expect(byPath.Parameters?.[0]?.Value).not.toContain('hunter2');
+  });
+
+  it('reads by ARN and by name:version, and says which version is missing', async () => {
+    const arn = (await ssm.send(new GetParameterCommand({ Name: '/secret/db' }))).Parameter?.ARN ?? '';
+    expect(arn).toBe('arn:aws:ssm:eu-west-1:000000000000:parameter/secret/db');
+    expect((await ssm.send(new GetParameterCommand({ Name: arn }))).Parameter?.Name).toBe('/secret/db');
+    const v1 = await ssm.send(new GetParameterCommand({ Name: '/secret/db:1', WithDecryption: true }));
+    expect(v1.Parameter).toMatchObject({ Value: 'hunter2', Version: 1, Selector: ':1' });
+    const error = await ssm.send(new GetParameterCommand({ Name: '/secret/db:7' })).catch((e: unknown) => e);
+    expect((error as SSMServiceException).name).toBe('ParameterVersionNotFound');
+    const mixed = await ssm.send(
+      new GetParametersCommand({ Names: ['/secret/db:1', '/secret/db:7', '/secret/db:label'] }),
+    );
+    expect(mixed.Parameters?.map((p) => p.Selector)).toEqual([':1']);
+    expect(mixed.InvalidParameters).toEqual(['/secret/db:7', '/secret/db:label']);
   });
 });
 
@@ -150,12 +202,28 @@ describe('GetParametersByPath', () => {
     expect(second.Parameters?.map((p) => p.Name)).toEqual(['/app/deep/d']);
     expect(second.NextToken).toBeUndefined();
   });
+
+  it('answers a token it never gave with InvalidNextToken', async () => {
+    const error = await ssm
+      .send(new GetParametersByPathCommand({ Path: '/app', NextToken: 'not-a-token' }))
+      .catch((e: unknown) => e);
+    expect((error as SSMServiceException).name).toBe('InvalidNextToken');
+  });
 });
 
 describe('DeleteParameter and persistence', () => {
   it('deletes, then answers ParameterNotFound for the second delete', async () => {
     await ssm.send(new DeleteParameterCommand({ Name: '/other/x' }));
     const error = await ssm.send(new DeleteParameterCommand({ Name: '/other/x' })).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ParameterNotFound);
+  });
+
+  it('DeleteParameters deletes what exists and lists the rest as InvalidParameters (script 9 relies on it)', async () => {
+    await ssm.send(new PutParameterCommand({ Name: '/gone/a', Value: 'a', Type: 'String' }));
+    const out = await ssm.send(new DeleteParametersCommand({ Names: ['/gone/a', '/gone/never'] }));
+    expect(out.DeletedParameters).toEqual(['/gone/a']);
+    expect(out.InvalidParameters).toEqual(['/gone/never']);
+    const error = await ssm.send(new GetParameterCommand({ Name: '/gone/a' })).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ParameterNotFound);
   });
 

@@ -1,14 +1,21 @@
 /**
  * SSM Parameter Store, the calls the project makes: GetParameter, GetParameters, PutParameter,
- * DeleteParameter, GetParametersByPath.
+ * DeleteParameter, DeleteParameters, GetParametersByPath.
  *
- * LIMITATIONS: no KMS (SecureString values are stored and returned as given, WithDecryption is
- * ignored), no parameter history or labels, no policies, no advanced tier, no `ParameterFilters`,
- * tags are kept but not listable, name validation covers the documented character set and depth.
+ * A SecureString is answered in clear only with WithDecryption; without it the value is an opaque
+ * base64 blob, as AWS returns the KMS ciphertext. Names may be given as the parameter's ARN, and
+ * `name:version` selects a version (only the current one is kept).
+ *
+ * LIMITATIONS: no KMS (the blob is not a real ciphertext), no parameter history or labels
+ * (`name:label` is ParameterNotFound, as for a label that does not exist), no policies, no advanced tier, no `ParameterFilters`, tags are kept but not listable, name
+ * validation covers the documented character set and depth.
  */
+import { createHmac, randomBytes } from 'node:crypto';
 import type {
   DeleteParameterRequest,
   DeleteParameterResult,
+  DeleteParametersRequest,
+  DeleteParametersResult,
   GetParameterRequest,
   GetParameterResult,
   GetParametersByPathRequest,
@@ -38,7 +45,9 @@ function checkName(name: string | undefined): string {
     throw validationError(
       "1 validation error detected: Value null at 'name' failed to satisfy constraint: Member must not be null",
     );
-  if (name.length > 1011 || !NAME_PATTERN.test(name)) {
+  // A name with a slash is a path and must be fully qualified (begin with /), as AWS insists.
+  const relativePath = name.includes('/') && !name.startsWith('/');
+  if (name.length > 1011 || !NAME_PATTERN.test(name) || relativePath || name.includes('//')) {
     throw validationError(
       `Parameter name: can't be prefixed with "aws" or "ssm" (case-insensitive) and must only contain a-zA-Z0-9_.-/ : ${name}`,
     );
@@ -54,22 +63,58 @@ function checkName(name: string | undefined): string {
 export function createSsmProvider(store: ParameterStore, region: string) {
   const arn = (name: string) =>
     `arn:aws:ssm:${region}:${ACCOUNT_ID}:parameter${name.startsWith('/') ? '' : '/'}${name}`;
+  // Stands in for the KMS key: what a SecureString looks like to a reader without decryption.
+  const sealKey = randomBytes(32);
+  const sealed = (value: string) => `AQICAH${createHmac('sha256', sealKey).update(value).digest('base64')}`;
 
-  const toParameter = (p: StoredParameter): Parameter => ({
+  const toParameter = (p: StoredParameter, decrypt: boolean | undefined, selector?: string): Parameter => ({
     Name: p.name,
     Type: p.type,
-    Value: p.value,
+    Value: p.type === 'SecureString' && decrypt !== true ? sealed(p.value) : p.value,
     Version: p.version,
+    ...(selector ? { Selector: selector } : {}),
     LastModifiedDate: p.lastModified,
     ARN: arn(p.name),
     DataType: p.dataType,
   });
 
+  /**
+   * A name as GetParameter(s) accept it: the name, its ARN, or either with `:version` or `:label`.
+   * Resolves to the stored parameter, or throws as AWS does for a version or label it lacks.
+   */
+  const lookup = (given: string): { stored?: StoredParameter; selector?: string } => {
+    let name = given;
+    let candidates: string[];
+    const arnPrefix = `arn:aws:ssm:${region}:${ACCOUNT_ID}:parameter/`;
+    if (given.startsWith('arn:')) {
+      if (!given.startsWith(arnPrefix)) return {};
+      name = given.slice(arnPrefix.length);
+    }
+    const colon = name.lastIndexOf(':');
+    const selector = colon >= 0 ? name.slice(colon + 1) : undefined;
+    if (colon >= 0) name = name.slice(0, colon);
+    // An ARN's `parameter/x` names `x` or `/x`; a path's ARN keeps its own slashes.
+    if (given.startsWith('arn:')) candidates = name.includes('/') ? [`/${name}`] : [`/${name}`, name];
+    else candidates = [checkName(name)];
+    const stored = candidates.map((c) => store.get(c)).find(Boolean);
+    if (!stored || selector === undefined) return stored ? { stored } : {};
+    if (/^\d+$/.test(selector)) {
+      if (Number(selector) !== stored.version)
+        throw new AwsError(
+          'ParameterVersionNotFound',
+          `Systems Manager could not find version ${selector} of ${name}.`,
+        );
+      return { stored, selector: `:${selector}` };
+    }
+    // No labels are kept, so a label never matches.
+    return {};
+  };
+
   return {
     getParameter: (input: GetParameterRequest): GetParameterResult => {
-      const stored = store.get(checkName(input.Name));
+      const { stored, selector } = lookup(input.Name ?? '');
       if (!stored) throw notFound(input.Name);
-      return { Parameter: toParameter(stored) };
+      return { Parameter: toParameter(stored, input.WithDecryption, selector) };
     },
 
     getParameters: (input: GetParametersRequest): GetParametersResult => {
@@ -82,8 +127,14 @@ export function createSsmProvider(store: ParameterStore, region: string) {
       const found: Parameter[] = [];
       const invalid: string[] = [];
       for (const name of names) {
-        const stored = store.get(name);
-        if (stored) found.push(toParameter(stored));
+        let resolved: ReturnType<typeof lookup> = {};
+        try {
+          resolved = lookup(name);
+        } catch (error) {
+          // One bad name or missing version does not fail the others: it is listed as invalid.
+          if (!(error instanceof AwsError)) throw error;
+        }
+        if (resolved.stored) found.push(toParameter(resolved.stored, input.WithDecryption, resolved.selector));
         else invalid.push(name);
       }
       return { Parameters: found, InvalidParameters: invalid };
@@ -91,7 +142,10 @@ export function createSsmProvider(store: ParameterStore, region: string) {
 
     putParameter: (input: PutParameterRequest): PutParameterResult => {
       const name = checkName(input.Name);
-      if (input.Value === undefined) throw validationError('Value must not be null');
+      if (input.Value === undefined || input.Value === '')
+        throw validationError(
+          `1 validation error detected: Value '${input.Value ?? 'null'}' at 'value' failed to satisfy constraint: Member must have length greater than or equal to 1`,
+        );
       if (Buffer.byteLength(input.Value) > MAX_VALUE_BYTES) {
         throw validationError(
           `Standard tier parameters support a maximum parameter value of ${MAX_VALUE_BYTES} characters.`,
@@ -115,8 +169,8 @@ export function createSsmProvider(store: ParameterStore, region: string) {
       if (!PARAMETER_TYPES.includes(type)) throw validationError(`Invalid parameter type: ${type}`);
       if (existing && input.Type && input.Type !== existing.type) {
         throw new AwsError(
-          'UnsupportedParameterType',
-          `Parameter ${name} is of type ${existing.type}; its type cannot be changed to ${input.Type}.`,
+          'HierarchyTypeMismatchException',
+          'The parameter type cannot be changed: Parameter Store does not support changing a parameter type in a hierarchy. You must create a new, unique parameter.',
         );
       }
       const version = (existing?.version ?? 0) + 1;
@@ -140,6 +194,20 @@ export function createSsmProvider(store: ParameterStore, region: string) {
       return {};
     },
 
+    /** Up to 10 names; those that do not exist are InvalidParameters, not an error (script 9 relies on it). */
+    deleteParameters: (input: DeleteParametersRequest): DeleteParametersResult => {
+      const names = input.Names ?? [];
+      if (names.length === 0 || names.length > 10) {
+        throw validationError(
+          `1 validation error detected: Value at 'names' failed to satisfy constraint: Member must have length between 1 and 10`,
+        );
+      }
+      const deleted: string[] = [];
+      const invalid: string[] = [];
+      for (const name of names) (store.delete(checkName(name)) ? deleted : invalid).push(name);
+      return { DeletedParameters: deleted, InvalidParameters: invalid };
+    },
+
     getParametersByPath: (input: GetParametersByPathRequest): GetParametersByPathResult => {
       const path = input.Path;
       if (!path || !path.startsWith('/'))
@@ -152,13 +220,17 @@ export function createSsmProvider(store: ParameterStore, region: string) {
       const maxResults = input.MaxResults ?? 10;
       if (maxResults < 1 || maxResults > 10) throw validationError('MaxResults must be between 1 and 10');
       const start = input.NextToken ? Number(Buffer.from(input.NextToken, 'base64url').toString()) : 0;
-      if (!Number.isInteger(start) || start < 0) throw validationError('The NextToken is not valid.');
+      if (!Number.isInteger(start) || start < 0 || start > matching.length)
+        throw new AwsError('InvalidNextToken', "The specified token isn't valid.");
       const page = matching.slice(start, start + maxResults);
       const next =
         start + maxResults < matching.length
           ? Buffer.from(String(start + maxResults)).toString('base64url')
           : undefined;
-      return { Parameters: page.map(toParameter), ...(next ? { NextToken: next } : {}) };
+      return {
+        Parameters: page.map((p) => toParameter(p, input.WithDecryption)),
+        ...(next ? { NextToken: next } : {}),
+      };
     },
   };
 }
@@ -174,6 +246,7 @@ export function ssmService(store: ParameterStore, region: string): JsonService {
       GetParameters: provider.getParameters,
       PutParameter: provider.putParameter,
       DeleteParameter: provider.deleteParameter,
+      DeleteParameters: provider.deleteParameters,
       GetParametersByPath: provider.getParametersByPath,
     },
   };
