@@ -367,6 +367,33 @@ describe.skipIf(!(await has('kubectl')))('kubectl with the kubeconfig (skipped: 
     expect(all.out).toContain(`service/${names.deliveryApi}`);
   });
 
+  it('patches with --type=json, and an invalid patch names the field at fault', async () => {
+    const patched = await cli('kubectl', [
+      'patch',
+      'deployment',
+      names.trafficGenerator,
+      '--type=json',
+      '-p',
+      '[{"op":"add","path":"/metadata/labels/kubectl-note","value":"yes"}]',
+    ]);
+    expect(patched.ok, patched.out).toBe(true);
+    expect(patched.out).toContain(`deployment.apps/${names.trafficGenerator} patched`);
+    const refused = await cli('kubectl', [
+      'patch',
+      'deployment',
+      names.trafficGenerator,
+      '--type=merge',
+      '-p',
+      '{"spec":{"replicas":-1}}',
+    ]);
+    expect(refused.ok).toBe(false);
+    expect(refused.out).toContain(
+      `The Deployment "${names.trafficGenerator}" is invalid: spec.replicas: Invalid value: -1: must be greater than or equal to 0`,
+    );
+    const removed = await cli('kubectl', ['label', 'deployment', names.trafficGenerator, 'kubectl-note-']);
+    expect(removed.ok, removed.out).toBe(true);
+  });
+
   it('waits for a Deployment to be Available, and gives up at its own --timeout', async () => {
     const available = await cli('kubectl', [
       'wait',

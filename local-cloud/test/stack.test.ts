@@ -63,6 +63,7 @@ afterAll(async () => {
 
 const strategic = k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.StrategicMergePatch);
 const mergePatch = k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch);
+const jsonPatch = k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.JsonPatch);
 
 async function waitFor<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -215,13 +216,21 @@ describe('the cluster through @kubernetes/client-node', () => {
       reason: 'NotFound',
       code: 404,
     });
-    const jsonPatch = await error(
+    // A JSON patch whose test fails is 422, and its later operations do not apply.
+    const failedTest = await error(
       apps.patchNamespacedDeployment(
-        { name: names.orderApi, namespace: NS, body: [{ op: 'replace', path: '/spec/replicas', value: 3 }] },
-        k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.JsonPatch),
+        {
+          name: names.orderApi,
+          namespace: NS,
+          body: [
+            { op: 'test', path: '/spec/replicas', value: 5 },
+            { op: 'replace', path: '/spec/replicas', value: 3 },
+          ],
+        },
+        jsonPatch,
       ),
     );
-    expect(jsonPatch?.code).toBe(415);
+    expect(failedTest?.code).toBe(422);
     const negative = await error(
       apps.patchNamespacedDeployment(
         { name: names.orderApi, namespace: NS, body: { spec: { replicas: -1 } } },
@@ -229,7 +238,20 @@ describe('the cluster through @kubernetes/client-node', () => {
       ),
     );
     expect(negative?.code).toBe(422);
-    expect(JSON.parse(negative?.body ?? '{}')).toMatchObject({ reason: 'Invalid' });
+    expect(JSON.parse(negative?.body ?? '{}')).toMatchObject({
+      reason: 'Invalid',
+      message:
+        'Deployment.apps "ts-order-api" is invalid: spec.replicas: Invalid value: -1: must be greater than or equal to 0',
+      details: {
+        causes: [
+          {
+            field: 'spec.replicas',
+            reason: 'FieldValueInvalid',
+            message: 'Invalid value: -1: must be greater than or equal to 0',
+          },
+        ],
+      },
+    });
     const stale = await error(
       apps.patchNamespacedDeployment(
         { name: names.orderApi, namespace: NS, body: { metadata: { resourceVersion: '1' }, spec: { replicas: 2 } } },
@@ -238,6 +260,73 @@ describe('the cluster through @kubernetes/client-node', () => {
     );
     expect(stale?.code).toBe(409);
     expect((await apps.readNamespacedDeployment({ name: names.orderApi, namespace: NS })).spec?.replicas).toBe(2);
+  });
+
+  it('applies a JSON patch; a patch that changes nothing keeps the resourceVersion and generation', async () => {
+    const before = await apps.readNamespacedDeployment({ name: names.trafficGenerator, namespace: NS });
+    const same = await apps.patchNamespacedDeployment(
+      {
+        name: names.trafficGenerator,
+        namespace: NS,
+        body: [{ op: 'replace', path: '/spec/replicas', value: before.spec?.replicas }],
+      },
+      jsonPatch,
+    );
+    expect(same.metadata?.resourceVersion).toBe(before.metadata?.resourceVersion);
+    expect(same.metadata?.generation).toBe(before.metadata?.generation);
+    const labelled = await apps.patchNamespacedDeployment(
+      {
+        name: names.trafficGenerator,
+        namespace: NS,
+        body: [{ op: 'add', path: '/metadata/labels/demo-note', value: 'json-patch' }],
+      },
+      jsonPatch,
+    );
+    expect(labelled.metadata?.labels?.['demo-note']).toBe('json-patch');
+    expect(Number(labelled.metadata?.resourceVersion)).toBeGreaterThan(Number(before.metadata?.resourceVersion));
+    const removed = await apps.patchNamespacedDeployment(
+      { name: names.trafficGenerator, namespace: NS, body: [{ op: 'remove', path: '/metadata/labels/demo-note' }] },
+      jsonPatch,
+    );
+    expect(removed.metadata?.labels?.['demo-note']).toBeUndefined();
+  });
+
+  it('a watch from a recent resourceVersion replays what it missed; from one older than the history, 410 Expired', async () => {
+    const watchFrom = async (resourceVersion: string) => {
+      const seen: { type: string; object: k8s.V1Deployment & k8s.V1Status }[] = [];
+      const request = await watch.watch(
+        `/apis/apps/v1/namespaces/${NS}/deployments`,
+        { fieldSelector: `metadata.name=${names.trafficGenerator}`, resourceVersion },
+        (type, object: k8s.V1Deployment & k8s.V1Status) => seen.push({ type, object }),
+        () => undefined,
+      );
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      request.abort();
+      return seen;
+    };
+    const label = (value: string) =>
+      apps.patchNamespacedDeployment(
+        { name: names.trafficGenerator, namespace: NS, body: { metadata: { labels: { 'demo-note': value } } } },
+        mergePatch,
+      );
+    const start = (await apps.readNamespacedDeployment({ name: names.trafficGenerator, namespace: NS })).metadata
+      ?.resourceVersion;
+    await label('one');
+    await label('two');
+    const replayed = await watchFrom(start ?? '');
+    expect(replayed.map((e) => [e.type, e.object.metadata?.labels?.['demo-note']])).toEqual([
+      ['MODIFIED', 'one'],
+      ['MODIFIED', 'two'],
+    ]);
+    // More changes than the history keeps (1,000 events): `start` is now too old.
+    for (let i = 0; i < 1001; i++) await label(`n${i}`);
+    const expired = await watchFrom(start ?? '');
+    expect(expired).toHaveLength(1);
+    expect(expired[0]).toMatchObject({ type: 'ERROR', object: { kind: 'Status', code: 410, reason: 'Expired' } });
+    await apps.patchNamespacedDeployment(
+      { name: names.trafficGenerator, namespace: NS, body: [{ op: 'remove', path: '/metadata/labels/demo-note' }] },
+      jsonPatch,
+    );
   });
 
   it('scales the traffic generator through the API, watch reports it, and its log is readable', async () => {

@@ -30,9 +30,11 @@ import { toTable, wantsTable } from './tables';
  * HTTP; the certificate is made at start and handed to clients through the kubeconfig.
  *
  * LIMITATIONS: one namespace (`default`); no create/replace/delete of Deployments or Services; no
- * JSON patch; label selectors are equality-based; watch covers Deployments only and starts from
- * the present (an older resourceVersion gets the current objects as MODIFIED); `logs -f` returns
- * what is there and ends; one token, no RBAC (whoever holds it may do everything served).
+ * ReplicaSets, Events, OpenAPI or SelfSubjectAccessReview; label selectors are equality-based; watch
+ * covers Deployments only (it replays the last 1,000 events from a recent resourceVersion, and
+ * answers 410 Expired for an older one); status is derived at once, it does not lag a patch;
+ * `logs -f` returns what is there and ends; one token, no RBAC (whoever holds it may do everything
+ * served).
  */
 export interface KubeApiServer {
   url: string;

@@ -3,7 +3,7 @@ import type { V1Deployment, V1Pod, V1Service } from '@kubernetes/client-node';
 import type { Deployment } from '../workloads/deployment';
 import type { Replica } from '../workloads/replica';
 import { invalid, KubeError, notFound } from './errors';
-import { mergePatch, strategicMergePatch } from './patch';
+import { jsonPatch, JsonPatchError, mergePatch, strategicMergePatch } from './patch';
 
 export const PATCH_TYPES = {
   merge: 'application/merge-patch+json',
@@ -15,6 +15,9 @@ export interface DeploymentEvent {
   type: 'ADDED' | 'MODIFIED' | 'DELETED';
   object: V1Deployment;
 }
+
+/** How many Deployment events a watch can catch up on (status changes included: minutes of a demo). */
+const HISTORY_EVENTS = 1000;
 
 /**
  * The cluster's state: Deployments (run by their controllers), Services, and resource versions.
@@ -29,6 +32,10 @@ export class Cluster {
   private readonly shown = new Map<Deployment, { fingerprint: string; resourceVersion: string }>();
   private timer: NodeJS.Timeout | undefined;
   private nudged = false;
+  /** The newest Deployment events, so a watch from a recent resourceVersion replays what it missed. */
+  private readonly history: DeploymentEvent[] = [];
+  /** The resourceVersion of the newest event dropped from history: older watches get 410 Gone. */
+  private compactedThrough = 0;
 
   constructor(readonly namespaces: readonly string[] = ['default']) {
     this.events.setMaxListeners(100);
@@ -36,6 +43,15 @@ export class Cluster {
 
   get currentResourceVersion(): string {
     return String(this.resourceVersion);
+  }
+
+  /**
+   * The Deployment events after `resourceVersion`, oldest first, as etcd keeps them for a while;
+   * undefined when that version is older than the history kept (the API server's 410 Expired).
+   */
+  deploymentEventsSince(resourceVersion: number): DeploymentEvent[] | undefined {
+    if (resourceVersion < this.compactedThrough) return undefined;
+    return this.history.filter((event) => Number(event.object.metadata?.resourceVersion) > resourceVersion);
   }
 
   addDeployment(deployment: Deployment): void {
@@ -174,10 +190,13 @@ export class Cluster {
     const deployment = this.deployment(namespace, name);
     const before = this.view(deployment);
     const apply = this.patcher(contentType);
-    if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) {
+    const isJsonPatch = contentType.split(';')[0]?.trim() === PATCH_TYPES.json;
+    if (!isJsonPatch && (typeof patch !== 'object' || patch === null || Array.isArray(patch))) {
       throw new KubeError(400, 'BadRequest', 'the patch must be a JSON object');
     }
-    const wanted = (patch as { metadata?: { resourceVersion?: string } }).metadata?.resourceVersion;
+    const wanted = isJsonPatch
+      ? undefined
+      : (patch as { metadata?: { resourceVersion?: string } }).metadata?.resourceVersion;
     if (wanted !== undefined && wanted !== before.metadata?.resourceVersion) {
       throw new KubeError(
         409,
@@ -186,9 +205,24 @@ export class Cluster {
         { name, group: 'apps', kind: 'deployments' },
       );
     }
-    const after = apply({ metadata: before.metadata, spec: before.spec }, patch) as V1Deployment;
+    let after: V1Deployment;
+    try {
+      after = apply({ metadata: before.metadata, spec: before.spec }, patch) as V1Deployment;
+    } catch (error) {
+      if (!(error instanceof JsonPatchError)) throw error;
+      throw new KubeError(
+        422,
+        'Invalid',
+        `the server rejected our request due to an error in our request: ${error.message}`,
+      );
+    }
     this.validate(name, before, after);
     const specChanged = JSON.stringify(after.spec) !== JSON.stringify(before.spec);
+    const metadataChanged =
+      JSON.stringify({ ...after.metadata, resourceVersion: undefined }) !==
+      JSON.stringify({ ...before.metadata, resourceVersion: undefined });
+    // A patch that changes nothing changes nothing: same resourceVersion, no event, no generation.
+    if (!specChanged && !metadataChanged) return before;
     const { resourceVersion: _rv, ...metadata } = after.metadata ?? {};
     Object.assign(deployment.object.metadata, metadata, {
       generation: (deployment.object.metadata.generation ?? 1) + (specChanged ? 1 : 0),
@@ -203,28 +237,43 @@ export class Cluster {
     const type = contentType.split(';')[0]?.trim();
     if (type === PATCH_TYPES.merge) return mergePatch;
     if (type === PATCH_TYPES.strategic) return strategicMergePatch;
+    if (type === PATCH_TYPES.json) return jsonPatch;
     throw new KubeError(
       415,
       'UnsupportedMediaType',
-      `the body of the request was in an unknown format - accepted media types include: ${PATCH_TYPES.merge}, ${PATCH_TYPES.strategic} (local-cloud does not apply ${type ?? 'that'})`,
+      `the body of the request was in an unknown format - accepted media types include: ${PATCH_TYPES.json}, ${PATCH_TYPES.merge}, ${PATCH_TYPES.strategic}`,
     );
   }
 
   private validate(name: string, before: V1Deployment, after: V1Deployment): void {
     if (after.metadata?.name !== before.metadata?.name || after.metadata?.namespace !== before.metadata?.namespace) {
-      throw invalid('Deployment', name, 'metadata.name and metadata.namespace cannot be changed', 'apps');
+      throw invalid(
+        'Deployment',
+        name,
+        { field: 'metadata.name', reason: 'FieldValueInvalid', message: 'Invalid value: field is immutable' },
+        'apps',
+      );
     }
     const replicas = after.spec?.replicas;
     if (replicas !== undefined && !(Number.isInteger(replicas) && replicas >= 0)) {
       throw invalid(
         'Deployment',
         name,
-        `spec.replicas: Invalid value: ${JSON.stringify(replicas)}: must be greater than or equal to 0`,
+        {
+          field: 'spec.replicas',
+          reason: 'FieldValueInvalid',
+          message: `Invalid value: ${JSON.stringify(replicas)}: must be greater than or equal to 0`,
+        },
         'apps',
       );
     }
     if (JSON.stringify(after.spec?.selector) !== JSON.stringify(before.spec?.selector)) {
-      throw invalid('Deployment', name, 'spec.selector: Invalid value: field is immutable', 'apps');
+      throw invalid(
+        'Deployment',
+        name,
+        { field: 'spec.selector', reason: 'FieldValueInvalid', message: 'Invalid value: field is immutable' },
+        'apps',
+      );
     }
     const labels = after.spec?.template.metadata?.labels ?? {};
     for (const [key, value] of Object.entries(after.spec?.selector.matchLabels ?? {})) {
@@ -232,13 +281,22 @@ export class Cluster {
         throw invalid(
           'Deployment',
           name,
-          'spec.template.metadata.labels: Invalid value: `selector` does not match template `labels`',
+          {
+            field: 'spec.template.metadata.labels',
+            reason: 'FieldValueInvalid',
+            message: 'Invalid value: `selector` does not match template `labels`',
+          },
           'apps',
         );
     }
     const containers = after.spec?.template.spec?.containers;
     if (!Array.isArray(containers) || containers.length === 0 || typeof containers[0]?.name !== 'string') {
-      throw invalid('Deployment', name, 'spec.template.spec.containers: Required value', 'apps');
+      throw invalid(
+        'Deployment',
+        name,
+        { field: 'spec.template.spec.containers', reason: 'FieldValueRequired', message: 'Required value' },
+        'apps',
+      );
     }
   }
 
@@ -264,6 +322,11 @@ export class Cluster {
         status,
       },
     };
+    this.history.push(event);
+    if (this.history.length > HISTORY_EVENTS) {
+      const dropped = this.history.shift();
+      this.compactedThrough = Number(dropped?.object.metadata?.resourceVersion ?? 0);
+    }
     this.events.emit('deployment', event);
     return next;
   }

@@ -6,7 +6,13 @@ export class KubeError extends Error {
     readonly code: number,
     readonly reason: string,
     message: string,
-    readonly details?: { name?: string; group?: string; kind?: string },
+    readonly details?: {
+      name?: string;
+      group?: string;
+      kind?: string;
+      /** What kubectl prints one line each for: the fields at fault. */
+      causes?: { reason: string; message: string; field: string }[];
+    },
   ) {
     super(message);
     this.name = 'KubeError';
@@ -31,7 +37,21 @@ export function notFound(kind: string, name: string, group = ''): KubeError {
   return new KubeError(404, 'NotFound', `${qualified} "${name}" not found`, { name, group, kind });
 }
 
-export function invalid(kind: string, name: string, message: string, group = ''): KubeError {
+/**
+ * 422 Invalid, as the API server answers a failed validation: the message names the field, and
+ * `details.causes` lists it (reason FieldValueInvalid, FieldValueRequired, FieldValueForbidden...).
+ */
+export function invalid(
+  kind: string,
+  name: string,
+  cause: { field: string; reason: string; message: string },
+  group = '',
+): KubeError {
   const qualified = group ? `${kind}.${group}` : kind;
-  return new KubeError(422, 'Invalid', `${qualified} "${name}" is invalid: ${message}`, { name, group, kind });
+  return new KubeError(422, 'Invalid', `${qualified} "${name}" is invalid: ${cause.field}: ${cause.message}`, {
+    name,
+    group,
+    kind,
+    causes: [{ reason: cause.reason, message: cause.message, field: cause.field }],
+  });
 }

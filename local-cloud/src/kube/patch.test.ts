@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mergePatch, strategicMergePatch } from './patch';
+import { jsonPatch, JsonPatchError, mergePatch, strategicMergePatch } from './patch';
 
 const deployment = {
   metadata: { name: 'ts-delivery-api', labels: { app: 'ts-delivery-api', tier: 'api' } },
@@ -101,5 +101,42 @@ describe('strategicMergePatch', () => {
     expect(
       strategicMergePatch({ finalizers: ['a', 'b', 'c'] }, { '$deleteFromPrimitiveList/finalizers': ['b'] }),
     ).toEqual({ finalizers: ['a', 'c'] });
+  });
+});
+
+describe('JSON patch (RFC 6902)', () => {
+  const doc = { metadata: { labels: { app: 'a' } }, spec: { replicas: 2, list: ['x', 'y'] } };
+
+  it('adds, replaces in place, removes, moves, copies and tests', () => {
+    const out = jsonPatch(doc, [
+      { op: 'add', path: '/metadata/labels/tier', value: 'web' },
+      { op: 'replace', path: '/spec/replicas', value: 3 },
+      { op: 'add', path: '/spec/list/-', value: 'z' },
+      { op: 'add', path: '/spec/list/0', value: 'w' },
+      { op: 'remove', path: '/spec/list/1' },
+      { op: 'copy', from: '/metadata/labels/app', path: '/metadata/labels/copy' },
+      { op: 'move', from: '/metadata/labels/copy', path: '/metadata/labels/moved' },
+      { op: 'test', path: '/spec/replicas', value: 3 },
+    ]);
+    expect(out).toEqual({
+      metadata: { labels: { app: 'a', tier: 'web', moved: 'a' } },
+      spec: { replicas: 3, list: ['w', 'y', 'z'] },
+    });
+    // The input is not touched, and a replace keeps the member where it was.
+    expect(doc.spec.replicas).toBe(2);
+    expect(Object.keys((jsonPatch(doc, [{ op: 'replace', path: '/metadata', value: {} }]) as object) ?? {})).toEqual([
+      'metadata',
+      'spec',
+    ]);
+  });
+
+  it.each([
+    [[{ op: 'test', path: '/spec/replicas', value: 9 }], 'testing value /spec/replicas failed'],
+    [[{ op: 'remove', path: '/spec/missing' }], 'doc is missing path: /spec/missing'],
+    [[{ op: 'replace', path: 'spec' }], 'invalid JSON pointer: "spec"'],
+    [[{ op: 'frobnicate', path: '/spec' }], 'unknown JSON patch operation: "frobnicate"'],
+    [{ op: 'add' }, 'a JSON patch is an array of operations'],
+  ])('refuses %j: %s', (operations, message) => {
+    expect(() => jsonPatch(doc, operations)).toThrow(new JsonPatchError(message));
   });
 });

@@ -1,8 +1,13 @@
-import type { V1Deployment } from '@kubernetes/client-node';
+import type { V1Deployment, V1Status } from '@kubernetes/client-node';
 import type { Cluster, DeploymentEvent } from '../cluster';
+import { KubeError } from '../errors';
 import { HANDLED, isWatch, list, NAME, NAMESPACE, selected, type Route, type RouteRequest } from '../routes';
 
-/** A watch of Deployments: newline-delimited events until the client leaves or timeoutSeconds passes. */
+/**
+ * A watch of Deployments: newline-delimited events until the client leaves or timeoutSeconds
+ * passes. From resourceVersion 0 (or none) it starts with every object as ADDED; from a later one it
+ * replays the events since, or answers 410 Expired when that version is older than the history.
+ */
 function watchDeployments(cluster: Cluster, request: RouteRequest, namespace: string | undefined): typeof HANDLED {
   const { req, res, url } = request;
   const since = url.searchParams.get('resourceVersion');
@@ -16,10 +21,26 @@ function watchDeployments(cluster: Cluster, request: RouteRequest, namespace: st
   // At once, not with the first event: kubectl wait and rollout status wait for the headers
   // before they start their own timeout.
   res.flushHeaders();
-  const send = (event: DeploymentEvent) => res.write(`${JSON.stringify(event)}\n`);
-  for (const object of cluster.listDeployments(namespace).filter(matches)) {
-    if (!since || since === '0') send({ type: 'ADDED', object });
-    else if (Number(object.metadata?.resourceVersion) > Number(since)) send({ type: 'MODIFIED', object });
+  const send = (event: DeploymentEvent | { type: 'ERROR'; object: V1Status }) =>
+    res.write(`${JSON.stringify(event)}\n`);
+  if (!since || since === '0') {
+    for (const object of cluster.listDeployments(namespace).filter(matches)) send({ type: 'ADDED', object });
+  } else {
+    const missed = cluster.deploymentEventsSince(Number(since));
+    if (!missed) {
+      // What the API server sends when the version is older than what it keeps: the client lists again.
+      send({
+        type: 'ERROR',
+        object: new KubeError(
+          410,
+          'Expired',
+          `too old resource version: ${since} (${cluster.currentResourceVersion})`,
+        ).toStatus(),
+      });
+      res.end();
+      return HANDLED;
+    }
+    for (const event of missed) if (matches(event.object)) send(event);
   }
   const listener = (event: DeploymentEvent) => {
     if (matches(event.object)) send(event);
