@@ -51,13 +51,23 @@ function utcTime(date: Date): Buffer {
 
 const ECDSA_WITH_SHA256 = '1.2.840.10045.4.3.2';
 
+/**
+ * A serial number from random bytes, as a DER INTEGER's content: positive (top bit clear) and
+ * minimal (first byte not zero). A zero first byte before one with the top bit clear is a padded
+ * encoding, which OpenSSL refuses ("illegal padding"): clearing only the top bit did that at about
+ * one start in 256.
+ */
+export function certificateSerial(random: Buffer): Buffer {
+  const serial = Buffer.from(random);
+  serial[0] = ((serial[0] ?? 0) & 0x3f) | 0x40;
+  return serial;
+}
+
 export function createServingCertificate(now = new Date()): ServingCertificate {
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const name = sequence(der(0x31, sequence(oid('2.5.4.3'), der(0x0c, Buffer.from('local-cloud')))));
   const algorithm = sequence(oid(ECDSA_WITH_SHA256));
-  // A positive serial: 16 random bytes with the top bit cleared.
-  const serial = randomBytes(16);
-  serial[0] = (serial[0] ?? 0) & 0x7f;
+  const serial = certificateSerial(randomBytes(16));
   const subjectAltName = sequence(
     der(0x87, Buffer.from([127, 0, 0, 1])),
     der(0x87, Buffer.from([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1])),
