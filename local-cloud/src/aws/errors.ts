@@ -9,6 +9,8 @@ export class AwsError extends Error {
     message: string,
     readonly status = 400,
     readonly queryCode?: string,
+    /** Members the model gives the error besides its message (ResourceType, ResourceId ...). */
+    readonly fields: Record<string, string> = {},
   ) {
     super(message);
     this.name = code;

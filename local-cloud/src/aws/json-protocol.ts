@@ -86,7 +86,13 @@ export async function dispatchJson(
       const headers: Record<string, string> = error.queryCode
         ? { 'x-amzn-query-error': `${error.queryCode};Sender` }
         : {};
-      send(res, service.version, error.status, { __type: error.code, message: error.message }, headers);
+      send(
+        res,
+        service.version,
+        error.status,
+        { __type: error.code, message: error.message, ...error.fields },
+        headers,
+      );
       return;
     }
     logger.error({ err: error, operation: `${service.name}.${operationName}`, method: req.method }, 'operation failed');

@@ -95,7 +95,7 @@ export async function dispatchRest(
     send(res, 200, toWire(output ?? {}));
   } catch (error) {
     if (error instanceof AwsError) {
-      send(res, error.status, { message: error.message }, { 'x-amzn-errortype': error.code });
+      send(res, error.status, { message: error.message, ...error.fields }, { 'x-amzn-errortype': error.code });
       return;
     }
     logger.error({ err: error, operation: `${match.service.name}.${match.route.operation}` }, 'operation failed');

@@ -172,6 +172,8 @@ describe('GetService', () => {
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ResourceNotFoundException);
     expect((error as ResourceNotFoundException).$metadata.httpStatusCode).toBe(404);
+    // The members the model declares for it, which the SDK hands over.
+    expect(error).toMatchObject({ ResourceType: 'Service', ResourceId: 'nope' });
   });
 
   it('refuses KeyAttributes without an Environment with ValidationException', async () => {

@@ -22,6 +22,7 @@ import type {
 import { AwsError, validationError } from '../errors';
 import { wireTimeToSeconds } from '../json-protocol';
 import type { RestRequest, RestService } from '../rest-protocol';
+import { page } from './paging';
 import { sloRoutes, type SloStore } from './slos';
 import {
   METRIC_NAMES,
@@ -81,16 +82,6 @@ function windowOf(query: URLSearchParams): Window {
   return { startSecond, endSecond, StartTime: new Date(startSecond * 1000), EndTime: new Date(endSecond * 1000) };
 }
 
-function page<T>(items: T[], query: URLSearchParams): { items: T[]; NextToken?: string } {
-  const max = query.has('MaxResults') ? Number(query.get('MaxResults')) : 50;
-  if (!Number.isInteger(max) || max < 1 || max > 100) throw validationError('MaxResults must be between 1 and 100.');
-  const token = query.get('NextToken');
-  const offset = token ? Number(Buffer.from(token, 'base64url').toString()) : 0;
-  if (!Number.isInteger(offset) || offset < 0) throw validationError('The NextToken is not valid.');
-  const next = offset + max < items.length ? Buffer.from(String(offset + max)).toString('base64url') : undefined;
-  return { items: items.slice(offset, offset + max), ...(next ? { NextToken: next } : {}) };
-}
-
 interface KeyAttributes {
   Type: string;
   Name: string;
@@ -136,6 +127,8 @@ export function applicationSignalsService(
         'ResourceNotFoundException',
         `Service ${key.Name} in ${key.Environment} has no data between the given times.`,
         404,
+        undefined,
+        { ResourceType: 'Service', ResourceId: key.Name },
       );
     return found;
   };

@@ -140,9 +140,31 @@ describe('CreateServiceLevelObjective / Get / List / Delete', () => {
       new ListServiceLevelObjectivesCommand({ KeyAttributes: { ...key, Name: 'ts-delivery-api' } }),
     );
     expect(other.SloSummaries).toEqual([]);
-    await expect(client.send(new GetServiceLevelObjectiveCommand({ Id: 'nope' }))).rejects.toBeInstanceOf(
-      ResourceNotFoundException,
+    await expect(client.send(new GetServiceLevelObjectiveCommand({ Id: 'nope' }))).rejects.toMatchObject({
+      name: 'ResourceNotFoundException',
+      ResourceType: 'SLO',
+      ResourceId: 'nope',
+    });
+  });
+
+  it('pages the list with MaxResults and NextToken', async () => {
+    const first = await client.send(new ListServiceLevelObjectivesCommand({ KeyAttributes: key, MaxResults: 1 }));
+    expect(first.SloSummaries).toHaveLength(1);
+    expect(first.NextToken).toBeTruthy();
+    const second = await client.send(
+      new ListServiceLevelObjectivesCommand({ KeyAttributes: key, MaxResults: 1, NextToken: first.NextToken }),
     );
+    expect(second.SloSummaries).toHaveLength(1);
+    expect(second.SloSummaries?.[0]?.Name).not.toBe(first.SloSummaries?.[0]?.Name);
+  });
+
+  it("takes the model's rules: PeriodSeconds 60 or more, WarningThreshold 50 when not given", async () => {
+    const fast = latency('too-fast');
+    fast.SliConfig!.SliMetricConfig!.PeriodSeconds = 30;
+    await expect(client.send(new CreateServiceLevelObjectiveCommand(fast))).rejects.toBeInstanceOf(ValidationException);
+    const { Slo } = await client.send(new CreateServiceLevelObjectiveCommand(latency('default-warning')));
+    expect(Slo?.Goal?.WarningThreshold).toBe(50);
+    await client.send(new DeleteServiceLevelObjectiveCommand({ Id: 'default-warning' }));
   });
 });
 

@@ -29,6 +29,7 @@ import type {
 } from '@aws-sdk/client-application-signals';
 import { ACCOUNT_ID } from '../ssm/provider';
 import { AwsError, validationError } from '../errors';
+import { page } from './paging';
 import { wireTimeToSeconds } from '../json-protocol';
 import type { RestRoute } from '../rest-protocol';
 import { NAMESPACE, type MetricStore, type Statistic } from '../../telemetry/metric-store';
@@ -223,8 +224,9 @@ function parseCreate(input: CreateServiceLevelObjectiveInput, region: string): S
   }
   const statistic = metric.Statistic ?? (metric.MetricType === 'LATENCY' ? 'p99' : 'Average');
   const periodSeconds = metric.PeriodSeconds ?? 60;
-  if (!Number.isInteger(periodSeconds) || periodSeconds < 1 || periodSeconds > 900)
-    throw validationError('PeriodSeconds must be 1 to 900.');
+  // The model's range: a period-based SLO is evaluated in whole minutes or more.
+  if (!Number.isInteger(periodSeconds) || periodSeconds < 60 || periodSeconds > 900)
+    throw validationError('PeriodSeconds must be 60 to 900.');
   const rolling = input.Goal?.Interval?.RollingInterval;
   if (input.Goal?.Interval?.CalendarInterval) throw validationError('local-cloud supports rolling intervals only.');
   const unit = rolling?.DurationUnit ?? 'DAY';
@@ -245,14 +247,19 @@ function parseCreate(input: CreateServiceLevelObjectiveInput, region: string): S
     operator: sli.ComparisonOperator,
     interval: { unit, duration: rolling?.Duration ?? 1 },
     attainmentGoal: goal,
-    ...(input.Goal?.WarningThreshold === undefined ? {} : { warningThreshold: input.Goal.WarningThreshold }),
+    // The model's default.
+    warningThreshold: input.Goal?.WarningThreshold ?? 50,
   };
 }
 
 export function sloRoutes(store: SloStore, metrics: MetricStore, region: string): RestRoute[] {
   const find = (id: string) => {
     const slo = store.find(id);
-    if (!slo) throw new AwsError('ResourceNotFoundException', `SLO ${id} does not exist.`, 404);
+    if (!slo)
+      throw new AwsError('ResourceNotFoundException', `SLO ${id} does not exist.`, 404, undefined, {
+        ResourceType: 'SLO',
+        ResourceId: id,
+      });
     return slo;
   };
   return [
@@ -305,7 +312,8 @@ export function sloRoutes(store: SloStore, metrics: MetricStore, region: string)
             EvaluationType: 'PeriodBased' as const,
             MetricSourceType: 'ServiceOperation' as const,
           }));
-        return { SloSummaries: summaries };
+        const { items, NextToken } = page(summaries, query);
+        return { SloSummaries: items, ...(NextToken ? { NextToken } : {}) };
       },
     },
     {
