@@ -291,6 +291,28 @@ describe('the cluster through @kubernetes/client-node', () => {
     expect(removed.metadata?.labels?.['demo-note']).toBeUndefined();
   });
 
+  it('answers a template patch before the controller has observed it, then numbers the new revision', async () => {
+    const before = await apps.readNamespacedDeployment({ name: names.trafficGenerator, namespace: NS });
+    const revision = Number(before.metadata?.annotations?.['deployment.kubernetes.io/revision']);
+    expect(revision).toBeGreaterThanOrEqual(1);
+    const patched = await apps.patchNamespacedDeployment(
+      {
+        name: names.trafficGenerator,
+        namespace: NS,
+        body: { spec: { template: { metadata: { annotations: { 'demo/restarted': new Date().toISOString() } } } } },
+      },
+      strategic,
+    );
+    expect(patched.metadata?.generation).toBe((before.metadata?.generation ?? 0) + 1);
+    // As an API server answers: the controller has not acted yet.
+    expect(patched.status?.observedGeneration).toBe(before.metadata?.generation);
+    const observed = await waitFor('the controller to observe the new generation', async () => {
+      const now = await apps.readNamespacedDeployment({ name: names.trafficGenerator, namespace: NS });
+      return now.status?.observedGeneration === patched.metadata?.generation ? now : undefined;
+    });
+    expect(observed.metadata?.annotations?.['deployment.kubernetes.io/revision']).toBe(String(revision + 1));
+  });
+
   it('a watch from a recent resourceVersion replays what it missed; from one older than the history, 410 Expired', async () => {
     const watchFrom = async (resourceVersion: string) => {
       const seen: { type: string; object: k8s.V1Deployment & k8s.V1Status }[] = [];

@@ -32,7 +32,8 @@ import { toTable, wantsTable } from './tables';
  * LIMITATIONS: one namespace (`default`); no create/replace/delete of Deployments or Services; no
  * ReplicaSets, Events, OpenAPI or SelfSubjectAccessReview; label selectors are equality-based; watch
  * covers Deployments only (it replays the last 1,000 events from a recent resourceVersion, and
- * answers 410 Expired for an older one); status is derived at once, it does not lag a patch;
+ * answers 410 Expired for an older one); status follows a patch after a short controller lag
+ * (50 ms: the PATCH answer shows the new generation not yet observed);
  * `logs -f` returns what is there and ends; one token, no RBAC (whoever holds it may do everything
  * served).
  */

@@ -16,6 +16,9 @@ export interface DeploymentEvent {
   object: V1Deployment;
 }
 
+/** How long after a patch the Deployment controller acts on it. */
+const CONTROLLER_LAG_MS = 50;
+
 /** How many Deployment events a watch can catch up on (status changes included: minutes of a demo). */
 const HISTORY_EVENTS = 1000;
 
@@ -32,6 +35,7 @@ export class Cluster {
   private readonly shown = new Map<Deployment, { fingerprint: string; resourceVersion: string }>();
   private timer: NodeJS.Timeout | undefined;
   private nudged = false;
+  private stopped = false;
   /** The newest Deployment events, so a watch from a recent resourceVersion replays what it missed. */
   private readonly history: DeploymentEvent[] = [];
   /** The resourceVersion of the newest event dropped from history: older watches get 410 Gone. */
@@ -91,6 +95,8 @@ export class Cluster {
   }
 
   tick(): void {
+    // A nudge or a patch's delayed sync may fire after stop: the controller must not start replicas then.
+    if (this.stopped) return;
     for (const deployment of this.deployments.values()) {
       deployment.reconcile();
       this.refresh(deployment);
@@ -98,6 +104,7 @@ export class Cluster {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     clearInterval(this.timer);
     await Promise.all([...this.deployments.values()].map((deployment) => deployment.stop()));
   }
@@ -228,8 +235,10 @@ export class Cluster {
       generation: (deployment.object.metadata.generation ?? 1) + (specChanged ? 1 : 0),
     });
     Object.assign(deployment.object, { spec: after.spec });
-    deployment.reconcile();
     this.refresh(deployment, true);
+    // The answer shows the new generation not yet observed, as from an API server whose controller
+    // acts a moment later: code that reads status too early fails here too.
+    setTimeout(() => this.tick(), CONTROLLER_LAG_MS).unref();
     return this.view(deployment);
   }
 

@@ -41,6 +41,11 @@ export class Deployment {
   private lastProgressAt = Date.now();
   private progressKey = '';
   private readonly conditionSince = new Map<string, { status: string; reason: string; at: string }>();
+  /** The generation the controller has acted on: a patch is seen at its next reconcile, not at once. */
+  private observedGeneration = 0;
+  /** The pod template the revision counter last saw, and the counter (deployment.kubernetes.io/revision). */
+  private revisionHash = '';
+  private revision = 0;
 
   constructor(
     /** metadata and spec; `status` is never stored here */
@@ -76,6 +81,16 @@ export class Deployment {
   /** One step towards the spec; called on every change and periodically. */
   reconcile(): void {
     const hash = this.templateHash();
+    this.observedGeneration = this.object.metadata.generation ?? 1;
+    if (hash !== this.revisionHash) {
+      // Each new pod template is a new ReplicaSet revision, as the Deployment controller numbers them.
+      this.revisionHash = hash;
+      this.revision++;
+      this.object.metadata.annotations = {
+        ...this.object.metadata.annotations,
+        'deployment.kubernetes.io/revision': String(this.revision),
+      };
+    }
     const desired = this.desired;
     const active = this.replicas.filter((r) => !r.terminating);
     const current = active.filter((r) => r.templateHash === hash);
@@ -216,7 +231,7 @@ export class Deployment {
     // Kubernetes omits zero counts from the JSON; clients read them as absent.
     const count = (n: number) => (n > 0 ? n : undefined);
     const status: V1DeploymentStatus = {
-      observedGeneration: this.object.metadata.generation,
+      observedGeneration: this.observedGeneration,
       conditions: withTimes,
     };
     const fields = {
