@@ -81,17 +81,17 @@ export class Cluster {
   }
 
   /**
-   * Reconciles on the next turn of the event loop, once however often it is asked: a replica
-   * changed (ready, exited), so its controller acts and watchers hear about it now rather than
-   * at the next periodic tick.
+   * Reconciles soon (the next turn of the event loop, or `afterMs` later), once however often it
+   * is asked: a replica changed (ready, exited) or a Deployment was patched, so its controller acts
+   * and watchers hear about it now rather than at the next periodic tick.
    */
-  nudge(): void {
+  nudge(afterMs = 0): void {
     if (this.nudged) return;
     this.nudged = true;
-    setImmediate(() => {
+    setTimeout(() => {
       this.nudged = false;
       this.tick();
-    });
+    }, afterMs).unref();
   }
 
   tick(): void {
@@ -238,7 +238,8 @@ export class Cluster {
     this.refresh(deployment, true);
     // The answer shows the new generation not yet observed, as from an API server whose controller
     // acts a moment later: code that reads status too early fails here too.
-    setTimeout(() => this.tick(), CONTROLLER_LAG_MS).unref();
+    // One pending sync however many patches arrive meanwhile.
+    this.nudge(CONTROLLER_LAG_MS);
     return this.view(deployment);
   }
 

@@ -252,7 +252,7 @@ export class Runbook {
 
   private insert(run: RunRecord): void {
     try {
-      this.store.insert(run);
+      this.store.save(run);
     } catch (error) {
       if (!this.store.isRunningConflict(error)) throw error;
       throw new RunConflictError(this.store.byStatus('running')[0]);

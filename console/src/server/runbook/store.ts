@@ -37,12 +37,7 @@ function toRecord(row: Row): RunRecord {
 export class RunStore {
   constructor(private readonly db: Db) {}
 
-  /** A new run. Throws if another row is running (the database allows one; see isRunningConflict). */
-  insert(run: RunRecord): void {
-    this.save(run);
-  }
-
-  /** Whether an error from insert/save is the one-running-run constraint. */
+  /** Whether an error from save is the one-running-run constraint (the database allows one running row). */
   isRunningConflict(error: unknown): boolean {
     return error instanceof Error && /UNIQUE constraint failed: runs\.status/.test(error.message);
   }

@@ -60,6 +60,16 @@ function checkName(name: string | undefined): string {
   return name;
 }
 
+/** GetParameters and DeleteParameters take 1 to 10 names. */
+function checkNameCount(names: string[] | undefined): string[] {
+  if (!names || names.length === 0 || names.length > 10) {
+    throw validationError(
+      `1 validation error detected: Value at 'names' failed to satisfy constraint: Member must have length between 1 and 10`,
+    );
+  }
+  return names;
+}
+
 export function createSsmProvider(store: ParameterStore, region: string) {
   const arn = (name: string) =>
     `arn:aws:ssm:${region}:${ACCOUNT_ID}:parameter${name.startsWith('/') ? '' : '/'}${name}`;
@@ -118,12 +128,7 @@ export function createSsmProvider(store: ParameterStore, region: string) {
     },
 
     getParameters: (input: GetParametersRequest): GetParametersResult => {
-      const names = input.Names ?? [];
-      if (names.length === 0 || names.length > 10) {
-        throw validationError(
-          `1 validation error detected: Value at 'names' failed to satisfy constraint: Member must have length between 1 and 10`,
-        );
-      }
+      const names = checkNameCount(input.Names);
       const found: Parameter[] = [];
       const invalid: string[] = [];
       for (const name of names) {
@@ -196,12 +201,7 @@ export function createSsmProvider(store: ParameterStore, region: string) {
 
     /** Up to 10 names; those that do not exist are InvalidParameters, not an error (script 9 relies on it). */
     deleteParameters: (input: DeleteParametersRequest): DeleteParametersResult => {
-      const names = input.Names ?? [];
-      if (names.length === 0 || names.length > 10) {
-        throw validationError(
-          `1 validation error detected: Value at 'names' failed to satisfy constraint: Member must have length between 1 and 10`,
-        );
-      }
+      const names = checkNameCount(input.Names);
       const deleted: string[] = [];
       const invalid: string[] = [];
       for (const name of names) (store.delete(checkName(name)) ? deleted : invalid).push(name);
