@@ -47,7 +47,15 @@ async function sloStatus(name: string): Promise<string | null> {
   return page.getByTestId(`slo-${name}`).getAttribute('data-status');
 }
 
-const marks: { verified?: number; restored?: number } = {};
+const marks: { verified?: number; restored?: number; faultSendsEnded?: number } = {};
+
+/**
+ * The longest an order sent during the fault can take the Order API to answer: 4 attempts, each
+ * waiting at most the 5 s acquire timeout plus the 3 s fault delay, and the original's 9.1 s of
+ * backoff between them. A 502 that long after its send is still the fault's, even when it lands
+ * after Restore (the burst's own client gives up at 30 s, the Order API does not).
+ */
+const ORDER_ANSWER_UNDER_FAULT_MS = 4 * (5000 + 3000) + 9100;
 
 test.beforeAll(async ({ browser }) => {
   page = await browser.newPage();
@@ -63,11 +71,12 @@ test.afterAll(async () => {
 async function runBurst(
   options: { rate: number; seconds: number; maxInFlight?: number },
   name: string,
-): Promise<{ fiveHundreds: number; summary: string }> {
+): Promise<{ fiveHundreds: number; summary: string; startedAt: number }> {
   const card = page.getByTestId('burst-card');
   await card.locator('input[name=rate]').fill(String(options.rate));
   await card.locator('input[name=durationSeconds]').fill(String(options.seconds));
   await card.locator('input[name=maxInFlight]').fill(String(options.maxInFlight ?? 100));
+  const startedAt = Date.now();
   await page.getByTestId('start-burst').click();
   // Live numbers move while it runs (the SSE feed), and the chart under them reads the same sends.
   await expect(page.getByTestId('burst-live')).toHaveAttribute('data-state', 'running');
@@ -85,6 +94,7 @@ async function runBurst(
   return {
     fiveHundreds: Number(await page.getByTestId('summary-5xx').textContent()),
     summary: (await page.getByTestId('burst-summary').textContent()) ?? '',
+    startedAt,
   };
 }
 
@@ -144,7 +154,11 @@ test('inject the fault, see every step complete, and a burst shows 5xx and laten
   await expect(page.getByTestId('auto-restore')).toContainText('Auto-restore in');
   await expect(page.getByTestId('drift-warning')).toHaveCount(0);
   marks.verified = Date.now();
-  const { fiveHundreds, summary } = await runBurst({ rate: 10, seconds: 5, maxInFlight: 200 }, '4-burst-under-fault');
+  const { fiveHundreds, summary, startedAt } = await runBurst(
+    { rate: 10, seconds: 5, maxInFlight: 200 },
+    '4-burst-under-fault',
+  );
+  marks.faultSendsEnded = startedAt + 5000;
   const p99 = Number(/p99 ([\d.]+) ms/.exec(summary)?.[1]);
   expect(fiveHundreds > 0 || p99 > 2000).toBe(true);
   expect(fiveHundreds).toBeGreaterThan(0);
@@ -185,6 +199,11 @@ test('restore, and a burst is clean again', async () => {
   await expect(page.getByTestId('fault-state')).toHaveAttribute('data-active', 'false');
   await expect(page.getByTestId('auto-restore')).toHaveCount(0);
   marks.restored = Date.now();
+  // The clean window opens once the Order API can no longer be answering an order sent during the fault.
+  // Rounded up to a whole 5 s chart period, so no point of the window reaches back before it.
+  const cleanFrom =
+    Math.ceil(Math.max(marks.restored, marks.faultSendsEnded! + ORDER_ANSWER_UNDER_FAULT_MS) / 5000) * 5000;
+  if (cleanFrom > Date.now()) await page.waitForTimeout(cleanFrom - Date.now());
   const { fiveHundreds, summary } = await runBurst({ rate: 20, seconds: 10 }, '6-burst-after-restore');
   expect(fiveHundreds).toBe(0);
   expect(summary).toContain('0 timeouts, 0 failed, 0 dropped');
@@ -192,11 +211,11 @@ test('restore, and a burst is clean again', async () => {
 
   // After Restore the Fault series falls back to zero while requests keep flowing.
   await expect
-    .poll(async () => (await orderChart(marks.restored!)).points.reduce((n, p) => n + p.requests, 0), {
+    .poll(async () => (await orderChart(cleanFrom)).points.reduce((n, p) => n + p.requests, 0), {
       timeout: 30_000,
     })
     .toBeGreaterThan(150);
-  const after = await orderChart(marks.restored);
+  const after = await orderChart(cleanFrom);
   expect(after.points.reduce((n, p) => n + p.faults, 0)).toBe(0);
   expect((await orderChart(marks.verified! - 60_000)).markers.map((m) => m.kind)).toEqual(
     expect.arrayContaining(['restore-requested', 'restored']),
