@@ -21,7 +21,7 @@ import { createDatabase, provideMysql, type ProvidedMysql } from './mysql';
 import { freePort } from './net/free-port';
 import { TelemetryPipeline } from './telemetry/pipeline';
 import { startReceiver, type Receiver } from './telemetry/receiver';
-import { Deployment } from './workloads/deployment';
+import { Deployment, type WorkloadEvent } from './workloads/deployment';
 import { PidRegistry } from './workloads/pid-registry';
 import { processFor, workloadObjects } from './workloads/specs';
 import { TcpProxy } from './workloads/tcp-proxy';
@@ -206,6 +206,7 @@ export async function startLocalCloud(config: LocalCloudConfig, logger: Logger):
       allocatePort: freePort,
       processFor: (container: Parameters<typeof processFor>[0]) => processFor(container, config.hostEnv),
       onChange: () => cluster.nudge(),
+      onEvent: (event: WorkloadEvent) => cluster.recordEvent(event),
       onSpawn: (pid: number, argv: string[]) => registry.add(pid, argv),
       onExit: (pid: number) => registry.remove(pid),
       ...(config.workloadLogs

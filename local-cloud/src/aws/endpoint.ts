@@ -6,6 +6,9 @@ import { refuseForeignHost } from '../http/loopback-host';
 import { verifySigV4, type LocalCredentials, type SigV4Refusal } from './sigv4';
 import { dispatchJson, type JsonService } from './json-protocol';
 import { dispatchRest, RestRouter, type RestService } from './rest-protocol';
+import { dispatchQuery, sendQueryError } from './query-protocol';
+import { CBOR_PATH, dispatchCbor, sendCborError } from './cbor-protocol';
+import { AwsError } from './errors';
 
 export interface AwsEndpointOptions {
   host: string;
@@ -23,11 +26,23 @@ export interface AwsEndpoint {
   close(): Promise<void>;
 }
 
+type Protocol = 'json' | 'rest' | 'query' | 'cbor';
+
 /**
  * A refused signature in the protocol's error shape: JSON protocols answer 400 with `__type`,
- * REST-JSON services 403 with `x-amzn-errortype`, as AWS does. The SDKs raise it as that error.
+ * REST-JSON services 403 with `x-amzn-errortype`, awsQuery 403 in XML, RPC v2 CBOR 400 in CBOR, as
+ * AWS does. The SDKs and CLIs raise it as that error.
  */
-function refuse(res: ServerResponse, json: boolean, refusal: SigV4Refusal): void {
+function refuse(res: ServerResponse, protocol: Protocol, refusal: SigV4Refusal): void {
+  if (protocol === 'query') {
+    sendQueryError(res, { xmlNamespace: 'http://monitoring.amazonaws.com/doc/2010-08-01/' }, new AwsError(refusal.code, refusal.message, 403));
+    return;
+  }
+  if (protocol === 'cbor') {
+    sendCborError(res, 'com.amazonaws.cloudwatch', new AwsError(refusal.code, refusal.message, 400));
+    return;
+  }
+  const json = protocol === 'json';
   const body = JSON.stringify(json ? { __type: refusal.code, message: refusal.message } : { message: refusal.message });
   res.writeHead(json ? 400 : 403, {
     'content-type': json ? 'application/x-amz-json-1.1' : 'application/json',
@@ -36,6 +51,22 @@ function refuse(res: ServerResponse, json: boolean, refusal: SigV4Refusal): void
     'x-amzn-requestid': crypto.randomUUID(),
   });
   res.end(body);
+}
+
+function protocolOf(req: IncomingMessage): Protocol {
+  if (typeof req.headers['x-amz-target'] === 'string') return 'json';
+  if (req.headers['smithy-protocol'] === 'rpc-v2-cbor') return 'cbor';
+  if (isQueryRequest(req)) return 'query';
+  return 'rest';
+}
+
+/** awsQuery: a form POST to `/` without X-Amz-Target. */
+function isQueryRequest(req: IncomingMessage): boolean {
+  return (
+    req.method === 'POST' &&
+    req.headers['x-amz-target'] === undefined &&
+    (req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')
+  );
 }
 
 function unknownRequest(res: ServerResponse, message: string): void {
@@ -52,6 +83,12 @@ function unknownRequest(res: ServerResponse, message: string): void {
  */
 export async function startAwsEndpoint(options: AwsEndpointOptions): Promise<AwsEndpoint> {
   const byPrefix = new Map(options.jsonServices.map((service) => [service.targetPrefix, service]));
+  // awsQuery requests name no service but their API version, which differs between services.
+  const byQueryVersion = new Map(
+    options.jsonServices.flatMap((service) =>
+      service.query ? [[service.query.version, { ...service, query: service.query }] as const] : [],
+    ),
+  );
   const rest = new RestRouter(options.restServices ?? []);
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     if (refuseForeignHost(req, res)) return;
@@ -68,10 +105,26 @@ export async function startAwsEndpoint(options: AwsEndpointOptions): Promise<Aws
         { code: refusal.code, target, path: req.url },
         'refused an unsigned or wrongly signed AWS request',
       );
-      refuse(res, typeof target === 'string', refusal);
+      refuse(res, protocolOf(req), refusal);
       return;
     }
     const body = raw.toString('utf8');
+    const cborPath = req.headers['smithy-protocol'] === 'rpc-v2-cbor' ? CBOR_PATH.exec(req.url ?? '') : null;
+    if (cborPath && req.method === 'POST') {
+      const service = byPrefix.get(cborPath[1] ?? '');
+      if (service?.shapeNamespace) {
+        await dispatchCbor({ ...service, shapeNamespace: service.shapeNamespace }, cborPath[2] ?? '', raw, res, options.logger);
+        return;
+      }
+    }
+    if (isQueryRequest(req)) {
+      const version = new URLSearchParams(body).get('Version') ?? '';
+      const service = byQueryVersion.get(version);
+      if (service) {
+        await dispatchQuery(service, body, res, options.logger);
+        return;
+      }
+    }
     if (typeof target === 'string' && req.method === 'POST') {
       const dot = target.lastIndexOf('.');
       const service = byPrefix.get(target.slice(0, dot));

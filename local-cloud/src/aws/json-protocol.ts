@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { AwsError } from './errors';
+import type { QueryProtocolSettings } from './query-protocol';
 
 /** One wire operation: input as the SDK serialised it, output as the SDK will parse it. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each provider types its own input
@@ -13,6 +14,10 @@ export interface JsonService {
   /** `application/x-amz-json-1.1` (SSM) or `1.0` (CloudWatch). */
   version: '1.0' | '1.1';
   operations: Record<string, JsonOperation>;
+  /** Also served over awsQuery (form POST, XML answers), as CloudWatch is. */
+  query?: QueryProtocolSettings;
+  /** Also served over Smithy RPC v2 CBOR; the model's namespace names its errors (`ns#Code`). */
+  shapeNamespace?: string;
 }
 
 /**

@@ -4,7 +4,8 @@ import https from 'node:https';
 import type { Logger } from 'pino';
 import { closeHttpServer, listen } from '../http/listen';
 import { refuseForeignHost } from '../http/loopback-host';
-import { readBody } from '../http/read-body';
+import { readBody, readRawBody } from '../http/read-body';
+import { PROTOBUF_TYPE, ProtobufError, readObject } from './protobuf';
 import { deploymentRoutes } from './apps-v1/deployments';
 import type { Cluster } from './cluster';
 import { namespaceRoutes } from './core-v1/namespaces';
@@ -15,13 +16,18 @@ import { KubeError } from './errors';
 import { HANDLED, json, type Route } from './routes';
 import { createServingCertificate } from './serving-cert';
 import { toTable, wantsTable } from './tables';
+import { replicaSetRoutes } from './apps-v1/replicasets';
+import { eventRoutes } from './core-v1/events';
+import { accessReviewDecoders, accessReviewRoutes } from './authorization-v1/access-reviews';
+import { openApiRoutes } from './openapi';
 
 /**
- * The Kubernetes API subset local-cloud serves on loopback (HTTPS): discovery, Deployments
- * (get, list, watch, patch, scale), Services (get, list, proxy), Pods (get, list, delete, log,
- * proxy), Namespaces.
- * Enough for @kubernetes/client-node and for `kubectl get | wait | rollout restart | rollout status |
- * scale | logs`: discovery has kubectl's short names and categories, and a client that asks for a
+ * The Kubernetes API subset local-cloud serves on loopback (HTTPS): discovery, OpenAPI v3,
+ * Deployments (get, list, watch, patch, scale), ReplicaSets and Events (get, list, watch),
+ * Services (get, list, proxy), Pods (get, list, watch, delete, log, proxy), Namespaces, and
+ * SelfSubjectAccessReview/RulesReview.
+ * Enough for @kubernetes/client-node and for `kubectl get | describe | wait | rollout restart |
+ * rollout status | rollout history | scale | logs | explain | auth can-i`: discovery has kubectl's short names and categories, and a client that asks for a
  * Table (kubectl's `get`) gets one with the kind's real columns (tables.ts). Each API group's
  * routes live in their own folder; this file only dispatches.
  *
@@ -29,10 +35,11 @@ import { toTable, wantsTable } from './tables';
  * anonymous access answers) and a loopback Host. TLS because kubectl sends no token over plain
  * HTTP; the certificate is made at start and handed to clients through the kubeconfig.
  *
- * LIMITATIONS: one namespace (`default`); no create/replace/delete of Deployments or Services; no
- * ReplicaSets, Events, OpenAPI or SelfSubjectAccessReview; label selectors are equality-based; watch
- * covers Deployments only (it replays the last 1,000 events from a recent resourceVersion, and
- * answers 410 Expired for an older one); status follows a patch after a short controller lag
+ * LIMITATIONS: one namespace (`default`); no create/replace/delete of Deployments or Services;
+ * ReplicaSets and Events are read-only (the controllers write them); OpenAPI schemas have types
+ * but no descriptions; label selectors are equality-based; a Deployment watch replays the last
+ * 1,000 events from a recent resourceVersion and answers 410 Expired for an older one, while Pod,
+ * ReplicaSet and Event watches send the changes from the moment they start; status follows a patch after a short controller lag
  * (50 ms: the PATCH answer shows the new generation not yet observed);
  * `logs -f` returns what is there and ends; one token, no RBAC (whoever holds it may do everything
  * served).
@@ -45,9 +52,29 @@ export interface KubeApiServer {
   close(): Promise<void>;
 }
 
+/**
+ * A protobuf body (kubectl's typed clients send one for the review kinds) in its JSON shape; other
+ * kinds are 415, since nothing else here is written in protobuf.
+ */
+function decodeProtobuf(raw: Buffer): unknown {
+  try {
+    const { kind, fields } = readObject(raw);
+    const decode = accessReviewDecoders[kind];
+    if (!decode) throw new KubeError(415, 'UnsupportedMediaType', `local-cloud reads ${kind || 'this kind'} as JSON only`);
+    return decode(fields);
+  } catch (error) {
+    if (error instanceof ProtobufError) throw new KubeError(400, 'BadRequest', `the request body is not valid protobuf: ${error.message}`);
+    throw error;
+  }
+}
+
 async function dispatch(routes: Route[], req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://local');
   const body = async () => {
+    const type = (req.headers['content-type'] ?? 'application/json').split(';')[0]?.trim() ?? '';
+    if (type === PROTOBUF_TYPE) return decodeProtobuf(await readRawBody(req));
+    if (!/^application\/(json|[a-z.+-]*\+json)$/.test(type))
+      throw new KubeError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, ${PROTOBUF_TYPE}`);
     const text = await readBody(req);
     try {
       return JSON.parse(text) as unknown;
@@ -89,6 +116,10 @@ export async function startKubeApiServer(options: {
     ...podRoutes(cluster),
     ...serviceRoutes(cluster),
     ...deploymentRoutes(cluster),
+    ...replicaSetRoutes(cluster),
+    ...eventRoutes(cluster),
+    ...accessReviewRoutes(),
+    ...openApiRoutes(),
   ];
   const expected = Buffer.from(`Bearer ${options.token}`);
   const authorised = (req: IncomingMessage) => {

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
-import type { V1Deployment, V1Pod, V1Service } from '@kubernetes/client-node';
-import type { Deployment } from '../workloads/deployment';
+import type { CoreV1Event, V1Deployment, V1Pod, V1ReplicaSet, V1Service } from '@kubernetes/client-node';
+import type { Deployment, WorkloadEvent } from '../workloads/deployment';
+import { EventLog } from './event-log';
 import type { Replica } from '../workloads/replica';
 import { invalid, KubeError, notFound } from './errors';
 import { jsonPatch, JsonPatchError, mergePatch, strategicMergePatch } from './patch';
@@ -41,8 +42,37 @@ export class Cluster {
   /** The resourceVersion of the newest event dropped from history: older watches get 410 Gone. */
   private compactedThrough = 0;
 
+  private readonly eventLog = new EventLog(() => String(++this.resourceVersion));
+
   constructor(readonly namespaces: readonly string[] = ['default']) {
     this.events.setMaxListeners(100);
+  }
+
+  /** Records what a controller did as a core/v1 Event (the Deployment hooks' onEvent). */
+  recordEvent(event: WorkloadEvent): void {
+    this.eventLog.record(event);
+  }
+
+  listEvents(namespace: string | undefined): CoreV1Event[] {
+    return this.eventLog.list(namespace);
+  }
+
+  listReplicaSets(namespace: string | undefined): V1ReplicaSet[] {
+    return this.allDeployments()
+      .filter((d) => namespace === undefined || d.object.metadata.namespace === namespace)
+      .flatMap((d) => d.replicaSets().map((rs) => this.versioned(d, rs)));
+  }
+
+  replicaSet(namespace: string, name: string): V1ReplicaSet {
+    const found = this.listReplicaSets(namespace).find((rs) => rs.metadata?.name === name);
+    if (!found) throw notFound('replicasets', name, 'apps');
+    return found;
+  }
+
+  /** A ReplicaSet changes whenever its Deployment's view does; it shares that resourceVersion. */
+  private versioned(deployment: Deployment, replicaSet: V1ReplicaSet): V1ReplicaSet {
+    const { resourceVersion } = this.refresh(deployment);
+    return { ...replicaSet, metadata: { ...replicaSet.metadata, resourceVersion } };
   }
 
   get currentResourceVersion(): string {

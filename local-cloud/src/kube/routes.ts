@@ -37,8 +37,15 @@ export function list(kind: string, apiVersion: string, resourceVersion: string, 
 
 type Labelled = { metadata?: { labels?: Record<string, string>; name?: string; namespace?: string } };
 
-/** The items that match the request's labelSelector and fieldSelector (400 for a bad one). */
-export function selected<T extends Labelled>(url: URL, items: T[]): T[] {
+/**
+ * The items that match the request's labelSelector and fieldSelector (400 for a bad one). Every
+ * kind can be selected by metadata.name and metadata.namespace; `fieldsOf` adds a kind's own.
+ */
+export function selected<T extends Labelled>(
+  url: URL,
+  items: T[],
+  fieldsOf: (item: T) => Record<string, string | undefined> = () => ({}),
+): T[] {
   let labels: ReturnType<typeof parseSelector>;
   let fields: ReturnType<typeof parseSelector>;
   try {
@@ -50,7 +57,7 @@ export function selected<T extends Labelled>(url: URL, items: T[]): T[] {
   return items.filter(
     (item) =>
       labels(item.metadata?.labels ?? {}) &&
-      fields({ 'metadata.name': item.metadata?.name, 'metadata.namespace': item.metadata?.namespace }),
+      fields({ 'metadata.name': item.metadata?.name, 'metadata.namespace': item.metadata?.namespace, ...fieldsOf(item) }),
   );
 }
 

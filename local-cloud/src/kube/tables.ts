@@ -1,4 +1,4 @@
-import type { V1Deployment, V1Namespace, V1Pod, V1Service } from '@kubernetes/client-node';
+import type { CoreV1Event, V1Deployment, V1Namespace, V1Pod, V1ReplicaSet, V1Service } from '@kubernetes/client-node';
 
 /**
  * Server-side printing, as the API server does it for `kubectl get`: asked with
@@ -205,8 +205,63 @@ const namespaces: Printer<V1Namespace> = {
   cells: (n, shown) => [n.metadata?.name ?? '', n.status?.phase ?? 'Active', shown],
 };
 
+const replicaSets: Printer<V1ReplicaSet> = {
+  columns: [
+    name,
+    { name: 'Desired', type: 'integer', description: 'Number of desired pods.' },
+    { name: 'Current', type: 'integer', description: 'Number of actual replicas.' },
+    { name: 'Ready', type: 'integer', description: 'The number of ready replicas for this replica set.' },
+    age,
+    { name: 'Containers', type: 'string', priority: 1, description: 'Names of each container in the template.' },
+    { name: 'Images', type: 'string', priority: 1, description: 'Images referenced by each container in the template.' },
+    { name: 'Selector', type: 'string', priority: 1, description: 'Label selector for pods.' },
+  ],
+  cells: (rs, shown) => {
+    const containers = rs.spec?.template?.spec?.containers ?? [];
+    return [
+      rs.metadata?.name ?? '',
+      rs.spec?.replicas ?? 0,
+      rs.status?.replicas ?? 0,
+      rs.status?.readyReplicas ?? 0,
+      shown,
+      containers.map((c) => c.name).join(','),
+      containers.map((c) => c.image ?? '').join(','),
+      labels(rs.spec?.selector.matchLabels),
+    ];
+  },
+};
+
+const events: Printer<CoreV1Event> = {
+  columns: [
+    { name: 'Last Seen', type: 'string', description: 'The time at which the most recent occurrence of this event was recorded.' },
+    { name: 'Type', type: 'string', description: 'Type of this event (Normal, Warning), new types could be added in the future.' },
+    { name: 'Reason', type: 'string', description: 'This should be a short, machine understandable string that gives the reason for the transition into the object\'s current status.' },
+    { name: 'Object', type: 'string', description: 'The object that this event is about.' },
+    { name: 'Subobject', type: 'string', priority: 1, description: 'The field path of the object this event is about.' },
+    { name: 'Source', type: 'string', priority: 1, description: 'The component reporting this event.' },
+    { name: 'Message', type: 'string', description: 'A human-readable description of the status of this operation.' },
+    { name: 'First Seen', type: 'string', priority: 1, description: 'The time at which the event was first recorded.' },
+    { name: 'Count', type: 'integer', priority: 1, description: 'The number of times this event has occurred.' },
+    { name: 'Name', type: 'string', priority: 1, format: 'name', description: 'Name must be unique within a namespace.' },
+  ],
+  cells: (e, shown) => [
+    shown,
+    e.type ?? '',
+    e.reason ?? '',
+    `${(e.involvedObject.kind ?? '').toLowerCase()}/${e.involvedObject.name ?? ''}`,
+    e.involvedObject.fieldPath ?? '',
+    e.source?.component ?? '',
+    e.message ?? '',
+    shown,
+    e.count ?? 1,
+    e.metadata.name ?? '',
+  ],
+};
+
 const PRINTERS: Record<string, Printer<never>> = {
   Deployment: deployments,
+  ReplicaSet: replicaSets,
+  Event: events,
   Pod: pods,
   Service: services,
   Namespace: namespaces,

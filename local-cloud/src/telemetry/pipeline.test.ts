@@ -104,6 +104,36 @@ describe('span -> Application Signals metrics', () => {
     expect(count(p, 'Latency', { ...dep, Operation: 'POST /api/orders', RemoteOperation: 'POST /api' })).toBe(1);
   });
 
+  // The sets and their order are those of AWS's own EKS expectations
+  // (aws-application-signals-test-framework, expected-data-template/java/eks/remote-service-metric
+  // and python/eks/rds-mysql-metric): what ListMetrics returns there.
+  const namesOf = (p: TelemetryPipeline, service: string, remote: string) =>
+    p.metrics
+      .list(0)
+      .filter((s) => s.metricName === 'Latency' && (s.dimensions.Service ?? service) === service)
+      .filter((s) => s.dimensions.RemoteService === remote)
+      .map((s) => Object.keys(s.dimensions).join(','))
+      .sort();
+
+  it('emits the dimension sets AWS emits on EKS for a call to another workload, in its order', () => {
+    const p = pipeline();
+    const { server, handler, client } = orderTrace();
+    p.ingest([client, handler, server]);
+    expect(namesOf(p, 'ts-order-api', 'ts-delivery-api')).toEqual(
+      [
+        'Operation,Service,Environment,RemoteOperation,RemoteService',
+        'Service,Environment,RemoteService',
+        'Service,Environment,RemoteOperation,RemoteService',
+        'RemoteService',
+        'Environment,RemoteEnvironment,RemoteService,Service',
+        'Environment,RemoteEnvironment,RemoteOperation,RemoteService,Service',
+        'Environment,RemoteEnvironment,Operation,RemoteOperation,RemoteService,Service',
+      ].sort(),
+    );
+    const remoteEnvironment = p.metrics.list(0).find((s) => s.dimensions.RemoteEnvironment !== undefined);
+    expect(remoteEnvironment?.dimensions.RemoteEnvironment).toBe(ENV);
+  });
+
   it('waits for parents that arrive in a later export', () => {
     const p = pipeline();
     const { server, handler, client } = orderTrace();
@@ -186,6 +216,32 @@ describe('span -> Application Signals metrics', () => {
         RemoteResourceIdentifier: 'orders_db|127.0.0.1|3307',
       }),
     ).toBe(1);
+  });
+
+  it('emits the dimension sets AWS emits on EKS for a MySQL call, and no RemoteEnvironment or RemoteService-only set', () => {
+    const p = pipeline();
+    const server = span({
+      service: 'ts-delivery-api',
+      kind: SpanKind.SERVER,
+      attributes: { 'http.method': 'POST', 'http.route': '/api/delivery', 'http.status_code': 200 },
+    });
+    const db = span({
+      service: 'ts-delivery-api',
+      kind: SpanKind.CLIENT,
+      parentSpanId: server.spanId,
+      attributes: { 'db.system': 'mysql', 'db.name': 'orders_db', 'net.peer.name': '127.0.0.1', 'net.peer.port': 3307, 'db.statement': 'SELECT 1' },
+    });
+    p.ingest([db, server]);
+    expect(namesOf(p, 'ts-delivery-api', 'mysql')).toEqual(
+      [
+        'Operation,Service,Environment,RemoteOperation,RemoteService',
+        'Service,Environment,RemoteService',
+        'Service,Environment,RemoteOperation,RemoteService',
+        'Service,Environment,RemoteService,RemoteResourceType,RemoteResourceIdentifier',
+        'Operation,Service,Environment,RemoteOperation,RemoteService,RemoteResourceType,RemoteResourceIdentifier',
+        'Service,Environment,RemoteOperation,RemoteService,RemoteResourceType,RemoteResourceIdentifier',
+      ].sort(),
+    );
   });
 
   it('counts an AWS SDK call as AWS::<service> and skips the HTTP span nested in it', () => {

@@ -110,6 +110,8 @@ export function isError(span: Span): boolean {
 interface Remote {
   service: string;
   operation: string;
+  /** Set when the remote is a workload of the same platform (another Deployment here). */
+  workload?: { environment: string };
   resourceType?: string;
   resourceIdentifier?: string;
 }
@@ -157,42 +159,79 @@ function remoteOf(span: Span, options: SpanMetricsOptions): Remote {
         // leave the host unknown
       }
     }
-    const service = host
-      ? (options.serviceAt(host, port) ?? (port ? `${host}:${port}` : host))
-      : 'UnknownRemoteService';
-    return { service, operation: `${method} ${firstSegment(urlPath(span))}` };
+    const workload = host ? options.serviceAt(host, port) : undefined;
+    const service = workload ?? (host ? (port ? `${host}:${port}` : host) : 'UnknownRemoteService');
+    return {
+      service,
+      operation: `${method} ${firstSegment(urlPath(span))}`,
+      ...(workload ? { workload: { environment: options.environment } } : {}),
+    };
   }
   return { service: 'UnknownRemoteService', operation: 'UnknownRemoteOperation' };
 }
 
-/** The dimension sets a server span is counted under. */
+/**
+ * The dimension sets a server span is counted under, each in the order AWS's EKS metric templates
+ * list them (aws-application-signals-test-framework, expected-data-template/<language>/eks).
+ */
 export function serverDimensions(environment: string, service: string, operation: string): Dimensions[] {
   return [
-    { Environment: environment, Service: service },
-    { Environment: environment, Service: service, Operation: operation },
+    { Service: service, Environment: environment },
+    { Operation: operation, Service: service, Environment: environment },
   ];
 }
 
-/** The dimension sets a client span is counted under (with the resource ones for databases). */
+/**
+ * The dimension sets a client span is counted under, in AWS's order: a call to another workload
+ * of the same platform also under RemoteEnvironment and under RemoteService alone; a database
+ * call also with its resource (never with Operation but without RemoteOperation).
+ */
 export function dependencyDimensions(
   environment: string,
   service: string,
   operation: string,
   remote: Remote,
 ): Dimensions[] {
-  const base = { Environment: environment, Service: service, RemoteService: remote.service };
   const sets: Dimensions[] = [
-    base,
-    { ...base, RemoteOperation: remote.operation },
-    { ...base, Operation: operation, RemoteOperation: remote.operation },
+    { Operation: operation, Service: service, Environment: environment, RemoteOperation: remote.operation, RemoteService: remote.service },
+    { Service: service, Environment: environment, RemoteService: remote.service },
+    { Service: service, Environment: environment, RemoteOperation: remote.operation, RemoteService: remote.service },
   ];
+  if (remote.workload) {
+    const remoteEnvironment = remote.workload.environment;
+    sets.push(
+      { RemoteService: remote.service },
+      { Environment: environment, RemoteEnvironment: remoteEnvironment, RemoteService: remote.service, Service: service },
+      {
+        Environment: environment,
+        RemoteEnvironment: remoteEnvironment,
+        RemoteOperation: remote.operation,
+        RemoteService: remote.service,
+        Service: service,
+      },
+      {
+        Environment: environment,
+        RemoteEnvironment: remoteEnvironment,
+        Operation: operation,
+        RemoteOperation: remote.operation,
+        RemoteService: remote.service,
+        Service: service,
+      },
+    );
+  }
   if (remote.resourceType && remote.resourceIdentifier !== undefined) {
     const resource = { RemoteResourceType: remote.resourceType, RemoteResourceIdentifier: remote.resourceIdentifier };
     sets.push(
-      { ...base, ...resource },
-      { ...base, RemoteOperation: remote.operation, ...resource },
-      { ...base, Operation: operation, ...resource },
-      { ...base, Operation: operation, RemoteOperation: remote.operation, ...resource },
+      { Service: service, Environment: environment, RemoteService: remote.service, ...resource },
+      {
+        Operation: operation,
+        Service: service,
+        Environment: environment,
+        RemoteOperation: remote.operation,
+        RemoteService: remote.service,
+        ...resource,
+      },
+      { Service: service, Environment: environment, RemoteOperation: remote.operation, RemoteService: remote.service, ...resource },
     );
   }
   return sets;

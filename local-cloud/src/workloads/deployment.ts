@@ -5,6 +5,8 @@ import type {
   V1DeploymentCondition,
   V1DeploymentStatus,
   V1Pod,
+  V1PodTemplateSpec,
+  V1ReplicaSet,
 } from '@kubernetes/client-node';
 import { podView, type PodOwner } from './pod-view';
 import { Replica, type ProcessSpec } from './replica';
@@ -26,6 +28,28 @@ export interface DeploymentHooks {
   onSpawn?: (pid: number, argv: string[]) => void;
   onExit?: (pid: number) => void;
   onLog?: (replica: string, line: string) => void;
+  /** What the controllers did, as Kubernetes Events record it (ScalingReplicaSet, SuccessfulCreate ...). */
+  onEvent?: (event: WorkloadEvent) => void;
+}
+
+/** One thing a Deployment's controllers did, about the Deployment or one of its ReplicaSets. */
+export interface WorkloadEvent {
+  namespace: string;
+  kind: 'Deployment' | 'ReplicaSet';
+  name: string;
+  uid: string;
+  reason: 'ScalingReplicaSet' | 'SuccessfulCreate' | 'SuccessfulDelete';
+  message: string;
+  source: 'deployment-controller' | 'replicaset-controller';
+}
+
+/** One pod template the Deployment has run: a ReplicaSet, numbered as the controller numbers them. */
+interface Revision {
+  hash: string;
+  revision: number;
+  template: V1PodTemplateSpec;
+  uid: string;
+  createdAt: Date;
 }
 
 const MAX_SURGE = 1;
@@ -43,9 +67,8 @@ export class Deployment {
   private readonly conditionSince = new Map<string, { status: string; reason: string; at: string }>();
   /** The generation the controller has acted on: a patch is seen at its next reconcile, not at once. */
   private observedGeneration = 0;
-  /** The pod template the revision counter last saw, and the counter (deployment.kubernetes.io/revision). */
-  private revisionHash = '';
-  private revision = 0;
+  /** Every pod template run so far, newest last: the ReplicaSets, kept to revisionHistoryLimit. */
+  private readonly revisions: Revision[] = [];
 
   constructor(
     /** metadata and spec; `status` is never stored here */
@@ -82,15 +105,7 @@ export class Deployment {
   reconcile(): void {
     const hash = this.templateHash();
     this.observedGeneration = this.object.metadata.generation ?? 1;
-    if (hash !== this.revisionHash) {
-      // Each new pod template is a new ReplicaSet revision, as the Deployment controller numbers them.
-      this.revisionHash = hash;
-      this.revision++;
-      this.object.metadata.annotations = {
-        ...this.object.metadata.annotations,
-        'deployment.kubernetes.io/revision': String(this.revision),
-      };
-    }
+    this.recordRevision(hash);
     const desired = this.desired;
     const active = this.replicas.filter((r) => !r.terminating);
     const current = active.filter((r) => r.templateHash === hash);
@@ -99,19 +114,21 @@ export class Deployment {
     // Surge: new replicas up to the desired count, never more than desired + maxSurge in total.
     let total = active.length + this.starting;
     let currentCount = current.length + this.starting;
+    const scaledUpFrom = currentCount;
     while (currentCount < desired && total < desired + MAX_SURGE) {
       void this.startReplica(hash);
       total++;
       currentCount++;
     }
+    if (currentCount > scaledUpFrom) this.scaled(hash, scaledUpFrom, currentCount);
 
     // Old replicas that are not ready carry no traffic: they can go at once.
-    for (const replica of old.filter((r) => !r.ready)) void replica.terminate();
+    const leaving = old.filter((r) => !r.ready);
     // Ready old replicas go one at a time, only while availability stays at desired - maxUnavailable.
     let available = active.filter((r) => r.ready).length;
     for (const replica of old.filter((r) => r.ready)) {
       if (available - 1 < desired - MAX_UNAVAILABLE) break;
-      void replica.terminate();
+      leaving.push(replica);
       available--;
     }
 
@@ -121,8 +138,9 @@ export class Deployment {
       const byPreference = [...current].sort(
         (a, b) => Number(a.ready) - Number(b.ready) || b.createdAt.getTime() - a.createdAt.getTime(),
       );
-      for (const replica of byPreference.slice(0, surplus)) void replica.terminate();
+      leaving.push(...byPreference.slice(0, surplus));
     }
+    this.scaleDown(leaving, active);
 
     // Forget replicas that are gone.
     for (let i = this.replicas.length - 1; i >= 0; i--) {
@@ -132,6 +150,71 @@ export class Deployment {
     this.track();
   }
 
+  /** A new pod template is a new ReplicaSet revision; an old one coming back takes the next number. */
+  private recordRevision(hash: string): void {
+    const newest = this.revisions.at(-1);
+    if (newest?.hash === hash) return;
+    const next = (newest?.revision ?? 0) + 1;
+    const known = this.revisions.findIndex((r) => r.hash === hash);
+    const entry: Revision =
+      known >= 0
+        ? { ...(this.revisions.splice(known, 1)[0] as Revision), revision: next }
+        : { hash, revision: next, template: structuredClone(this.object.spec.template), uid: randomUUID(), createdAt: new Date() };
+    this.revisions.push(entry);
+    // Old ReplicaSets beyond revisionHistoryLimit (default 10) are deleted once they run no pod.
+    const limit = this.object.spec.revisionHistoryLimit ?? 10;
+    while (this.revisions.length > limit + 1) {
+      const oldest = this.revisions[0];
+      if (!oldest || this.replicas.some((r) => r.templateHash === oldest.hash)) break;
+      this.revisions.shift();
+    }
+    this.object.metadata.annotations = {
+      ...this.object.metadata.annotations,
+      'deployment.kubernetes.io/revision': String(next),
+    };
+  }
+
+  private replicaSetName(hash: string): string {
+    return `${this.name}-${hash}`;
+  }
+
+  private emit(event: Omit<WorkloadEvent, 'namespace'>): void {
+    this.hooks.onEvent?.({ namespace: this.object.metadata.namespace, ...event });
+  }
+
+  private scaled(hash: string, from: number, to: number): void {
+    const verb = to > from ? 'up' : 'down';
+    this.emit({
+      kind: 'Deployment',
+      name: this.name,
+      uid: this.object.metadata.uid ?? '',
+      reason: 'ScalingReplicaSet',
+      message: `Scaled ${verb} replica set ${this.replicaSetName(hash)} from ${from} to ${to}`,
+      source: 'deployment-controller',
+    });
+  }
+
+  /** Terminates the replicas chosen to go, and says so per ReplicaSet, as the controllers do. */
+  private scaleDown(leaving: Replica[], active: Replica[]): void {
+    const byHash = new Map<string, Replica[]>();
+    for (const replica of new Set(leaving)) byHash.set(replica.templateHash, [...(byHash.get(replica.templateHash) ?? []), replica]);
+    for (const [hash, replicas] of byHash) {
+      const before = active.filter((r) => r.templateHash === hash).length;
+      this.scaled(hash, before, before - replicas.length);
+      for (const replica of replicas) {
+        void replica.terminate();
+        this.emit({
+          kind: 'ReplicaSet',
+          name: this.replicaSetName(hash),
+          uid: this.revisions.find((r) => r.hash === hash)?.uid ?? '',
+          reason: 'SuccessfulDelete',
+          message: `Deleted pod: ${replica.name}`,
+          source: 'replicaset-controller',
+        });
+      }
+    }
+  }
+
   private async startReplica(hash: string): Promise<void> {
     this.starting++;
     try {
@@ -139,7 +222,7 @@ export class Deployment {
       const container = this.object.spec.template.spec?.containers[0];
       if (!container) throw new Error(`Deployment ${this.name} has no container`);
       const replica = new Replica({
-        name: `${this.name}-${hash}-${randomBytes(3).toString('hex').slice(0, 5)}`,
+        name: `${this.replicaSetName(hash)}-${randomBytes(3).toString('hex').slice(0, 5)}`,
         templateHash: hash,
         port,
         spec: this.hooks.processFor(container),
@@ -151,6 +234,14 @@ export class Deployment {
       });
       this.replicas.push(replica);
       replica.start();
+      this.emit({
+        kind: 'ReplicaSet',
+        name: this.replicaSetName(hash),
+        uid: this.revisions.find((r) => r.hash === hash)?.uid ?? '',
+        reason: 'SuccessfulCreate',
+        message: `Created pod: ${replica.name}`,
+        source: 'replicaset-controller',
+      });
     } finally {
       this.starting--;
     }
@@ -246,15 +337,72 @@ export class Deployment {
     return status;
   }
 
-  /** One Pod object per replica, terminating ones included (with deletionTimestamp). */
+  /** One Pod object per replica, terminating ones included (with deletionTimestamp), owned by its ReplicaSet. */
   pods(): V1Pod[] {
-    const owner: PodOwner = {
-      name: this.name,
-      namespace: this.object.metadata.namespace,
-      uid: this.object.metadata.uid ?? '',
-      template: this.object.spec.template,
-      terminationGraceMs: this.terminationGraceMs,
-    };
-    return this.replicas.map((replica) => podView(replica, owner));
+    return this.replicas.map((replica) => {
+      const revision = this.revisions.find((r) => r.hash === replica.templateHash);
+      const owner: PodOwner = {
+        replicaSet: this.replicaSetName(replica.templateHash),
+        replicaSetUid: revision?.uid ?? '',
+        namespace: this.object.metadata.namespace,
+        template: revision?.template ?? this.object.spec.template,
+        terminationGraceMs: this.terminationGraceMs,
+      };
+      return podView(replica, owner);
+    });
+  }
+
+  /**
+   * The ReplicaSets the Deployment controller would keep: one per pod template run, owned by the
+   * Deployment, the newest wanting `replicas` and the old ones wanting what they still run.
+   */
+  replicaSets(): V1ReplicaSet[] {
+    const current = this.templateHash();
+    return this.revisions.map((entry) => {
+      const running = this.replicas.filter((r) => r.templateHash === entry.hash && !r.terminating);
+      const ready = running.filter((r) => r.ready).length;
+      const labels = { ...(entry.template.metadata?.labels ?? {}), 'pod-template-hash': entry.hash };
+      const count = (n: number) => (n > 0 ? n : undefined);
+      return {
+        apiVersion: 'apps/v1',
+        kind: 'ReplicaSet',
+        metadata: {
+          name: this.replicaSetName(entry.hash),
+          namespace: this.object.metadata.namespace,
+          uid: entry.uid,
+          creationTimestamp: entry.createdAt,
+          labels,
+          annotations: {
+            'deployment.kubernetes.io/revision': String(entry.revision),
+            'deployment.kubernetes.io/desired-replicas': String(this.desired),
+            'deployment.kubernetes.io/max-replicas': String(this.desired + MAX_SURGE),
+            ...(this.object.metadata.annotations?.['kubernetes.io/change-cause']
+              ? { 'kubernetes.io/change-cause': this.object.metadata.annotations['kubernetes.io/change-cause'] }
+              : {}),
+          },
+          ownerReferences: [
+            {
+              apiVersion: 'apps/v1',
+              kind: 'Deployment',
+              name: this.name,
+              uid: this.object.metadata.uid ?? '',
+              controller: true,
+              blockOwnerDeletion: true,
+            },
+          ],
+        },
+        spec: {
+          replicas: entry.hash === current ? this.desired : running.length,
+          selector: { matchLabels: { ...(this.object.spec.selector.matchLabels ?? {}), 'pod-template-hash': entry.hash } },
+          template: { ...structuredClone(entry.template), metadata: { ...entry.template.metadata, labels } },
+        },
+        status: {
+          replicas: running.length,
+          ...(count(ready) ? { readyReplicas: ready, availableReplicas: ready } : {}),
+          fullyLabeledReplicas: count(running.length),
+          observedGeneration: 1,
+        },
+      };
+    });
   }
 }

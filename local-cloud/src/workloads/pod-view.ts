@@ -4,9 +4,10 @@ import type { Replica } from './replica';
 
 /** What a pod's view needs of the Deployment that owns it. */
 export interface PodOwner {
-  name: string;
+  /** The ReplicaSet that owns the pod (the Deployment owns the ReplicaSet). */
+  replicaSet: string;
+  replicaSetUid: string;
   namespace: string;
-  uid: string;
   template: V1PodTemplateSpec;
   terminationGraceMs: number;
 }
@@ -44,9 +45,10 @@ export function podView(replica: Replica, owner: PodOwner): V1Pod {
         {
           apiVersion: 'apps/v1',
           kind: 'ReplicaSet',
-          name: `${owner.name}-${replica.templateHash}`,
-          uid: owner.uid,
+          name: owner.replicaSet,
+          uid: owner.replicaSetUid,
           controller: true,
+          blockOwnerDeletion: true,
         },
       ],
     },
@@ -67,7 +69,7 @@ export function podView(replica: Replica, owner: PodOwner): V1Pod {
       ],
       containerStatuses: [
         {
-          name: container?.name ?? owner.name,
+          name: container?.name ?? owner.replicaSet,
           image: container?.image ?? '',
           imageID: '',
           ready: replica.ready,

@@ -185,13 +185,14 @@ describe('GetService', () => {
 });
 
 describe('ListServiceOperations and ListServiceDependencies', () => {
-  it('lists operations with operation-level metric references', async () => {
+  it('lists operations with operation-level metric references, dimensions by name as AWS lists them', async () => {
     const out = await client.send(new ListServiceOperationsCommand({ ...window, KeyAttributes: orderKey }));
     expect(out.ServiceOperations?.map((o) => o.Name)).toEqual(['POST /api/orders']);
+    // The order of the AWS CLI's list-service-operations example: Environment, Operation, Service.
     expect(out.ServiceOperations?.[0]?.MetricReferences?.[0]?.Dimensions).toEqual([
       { Name: 'Environment', Value: ENV },
-      { Name: 'Service', Value: 'ts-order-api' },
       { Name: 'Operation', Value: 'POST /api/orders' },
+      { Name: 'Service', Value: 'ts-order-api' },
     ]);
   });
 
@@ -203,6 +204,15 @@ describe('ListServiceOperations and ListServiceDependencies', () => {
       DependencyKeyAttributes: { Type: 'Service', Name: 'ts-delivery-api', Environment: ENV },
       DependencyOperationName: 'POST /api',
     });
+    // The most specific set, dimensions by name, as in the AWS CLI's list-service-dependencies example.
+    expect(out.ServiceDependencies?.[0]?.MetricReferences?.[0]?.Dimensions?.map((d) => d.Name)).toEqual([
+      'Environment',
+      'Operation',
+      'RemoteEnvironment',
+      'RemoteOperation',
+      'RemoteService',
+      'Service',
+    ]);
   });
 
   it('lists the Delivery API -> MySQL dependency once, with its resource, and SSM as an AWS service', async () => {

@@ -32,23 +32,18 @@ import {
   type SeriesInfo,
 } from '../../telemetry/metric-store';
 
-/** The order Application Signals lists dimensions in. */
-const DIMENSION_ORDER = [
-  'Environment',
-  'Service',
-  'Operation',
-  'RemoteService',
-  'RemoteOperation',
-  'RemoteResourceType',
-  'RemoteResourceIdentifier',
-];
 const METRIC_TYPES = { Latency: 'LATENCY', Fault: 'FAULT', Error: 'ERROR' } as const;
 
+/**
+ * The series' metrics as Application Signals references them: dimensions sorted by name
+ * (Environment, Operation, RemoteEnvironment, RemoteOperation, RemoteService, Service), as in the
+ * AWS CLI's examples of get-service, list-service-operations and list-service-dependencies.
+ * ListMetrics keeps the order they were emitted in instead (span-metrics.ts).
+ */
 export function metricReferences(dimensions: Dimensions): MetricReference[] {
-  const ordered = DIMENSION_ORDER.filter((name) => name in dimensions).map((Name) => ({
-    Name,
-    Value: dimensions[Name],
-  }));
+  const ordered = Object.keys(dimensions)
+    .sort()
+    .map((Name) => ({ Name, Value: dimensions[Name] }));
   return METRIC_NAMES.map((name) => ({
     Namespace: NAMESPACE,
     MetricType: METRIC_TYPES[name],
@@ -213,20 +208,15 @@ export function applicationSignalsService(
           const withOperation = latencySeries(window).filter(
             (series) => of(series, key) && 'Operation' in series.dimensions && 'RemoteOperation' in series.dimensions,
           );
-          // A database call is listed once, with its resource, not again without it.
-          const withResource = new Set(
-            withOperation
-              .filter((s) => 'RemoteResourceType' in s.dimensions)
-              .map((s) => `${s.dimensions.Operation}|${s.dimensions.RemoteService}|${s.dimensions.RemoteOperation}`),
-          );
-          const dependencies = withOperation
-            .filter(
-              (s) =>
-                'RemoteResourceType' in s.dimensions ||
-                !withResource.has(
-                  `${s.dimensions.Operation}|${s.dimensions.RemoteService}|${s.dimensions.RemoteOperation}`,
-                ),
-            )
+          // One dependency per (operation, remote, remote operation), with its most specific set:
+          // a database call with its resource, a call to a workload with RemoteEnvironment.
+          const specific = new Map<string, SeriesInfo>();
+          for (const series of withOperation) {
+            const id = `${series.dimensions.Operation}|${series.dimensions.RemoteService}|${series.dimensions.RemoteOperation}`;
+            const held = specific.get(id);
+            if (!held || Object.keys(series.dimensions).length > Object.keys(held.dimensions).length) specific.set(id, series);
+          }
+          const dependencies = [...specific.values()]
             .map(({ dimensions }) => {
               const remote = dimensions.RemoteService ?? '';
               const type = known.has(remote)

@@ -163,12 +163,23 @@ export function createCloudWatchProvider(metrics: MetricStore) {
   };
 }
 
+/**
+ * CloudWatch over its three protocols, as the model (smithy `awsJson1_0`, `awsQuery`,
+ * `rpcv2Cbor`) declares: the SDK v3 speaks JSON 1.0, AWS CLI v2 before 2.23 awsQuery.
+ */
 export function cloudWatchService(metrics: MetricStore): JsonService {
   const provider = createCloudWatchProvider(metrics);
   return {
     name: 'cloudwatch',
     targetPrefix: 'GraniteServiceVersion20100801',
     version: '1.0',
+    shapeNamespace: 'com.amazonaws.cloudwatch',
+    query: {
+      version: '2010-08-01',
+      xmlNamespace: 'http://monitoring.amazonaws.com/doc/2010-08-01/',
+      numberMembers: new Set(['Period', 'MaxDatapoints']),
+      booleanMembers: new Set(['ReturnData', 'IncludeLinkedAccounts']),
+    },
     operations: { GetMetricData: provider.getMetricData, ListMetrics: provider.listMetrics },
   };
 }

@@ -1,6 +1,7 @@
-import type { V1Deployment, V1Status } from '@kubernetes/client-node';
+import type { V1Deployment } from '@kubernetes/client-node';
 import type { Cluster, DeploymentEvent } from '../cluster';
 import { KubeError } from '../errors';
+import { openWatch } from '../watch';
 import { HANDLED, isWatch, list, NAME, NAMESPACE, selected, type Route, type RouteRequest } from '../routes';
 
 /**
@@ -9,49 +10,31 @@ import { HANDLED, isWatch, list, NAME, NAMESPACE, selected, type Route, type Rou
  * replays the events since, or answers 410 Expired when that version is older than the history.
  */
 function watchDeployments(cluster: Cluster, request: RouteRequest, namespace: string | undefined): typeof HANDLED {
-  const { req, res, url } = request;
+  const { url } = request;
   const since = url.searchParams.get('resourceVersion');
   const matches = (object: V1Deployment) =>
     (namespace === undefined || object.metadata?.namespace === namespace) && selected(url, [object]).length === 1;
-  res.writeHead(200, {
-    'content-type': 'application/json',
-    'transfer-encoding': 'chunked',
-    'cache-control': 'no-cache',
-  });
-  // At once, not with the first event: kubectl wait and rollout status wait for the headers
-  // before they start their own timeout.
-  res.flushHeaders();
-  const send = (event: DeploymentEvent | { type: 'ERROR'; object: V1Status }) =>
-    res.write(`${JSON.stringify(event)}\n`);
+  const stream = openWatch(request);
   if (!since || since === '0') {
-    for (const object of cluster.listDeployments(namespace).filter(matches)) send({ type: 'ADDED', object });
+    for (const object of cluster.listDeployments(namespace).filter(matches)) stream.send('ADDED', object);
   } else {
     const missed = cluster.deploymentEventsSince(Number(since));
     if (!missed) {
       // What the API server sends when the version is older than what it keeps: the client lists again.
-      send({
-        type: 'ERROR',
-        object: new KubeError(
-          410,
-          'Expired',
-          `too old resource version: ${since} (${cluster.currentResourceVersion})`,
-        ).toStatus(),
-      });
-      res.end();
+      stream.send(
+        'ERROR',
+        new KubeError(410, 'Expired', `too old resource version: ${since} (${cluster.currentResourceVersion})`).toStatus(),
+      );
+      stream.end();
       return HANDLED;
     }
-    for (const event of missed) if (matches(event.object)) send(event);
+    for (const event of missed) if (matches(event.object)) stream.send(event.type, event.object);
   }
   const listener = (event: DeploymentEvent) => {
-    if (matches(event.object)) send(event);
+    if (matches(event.object)) stream.send(event.type, event.object);
   };
   cluster.events.on('deployment', listener);
-  const timeoutSeconds = Number(url.searchParams.get('timeoutSeconds') ?? '1800');
-  const timer = setTimeout(() => res.end(), Math.max(1, timeoutSeconds) * 1000);
-  req.once('close', () => {
-    cluster.events.off('deployment', listener);
-    clearTimeout(timer);
-  });
+  stream.onClose(() => cluster.events.off('deployment', listener));
   return HANDLED;
 }
 

@@ -1,5 +1,6 @@
 import type { Cluster } from '../cluster';
-import { HANDLED, list, NAME, NAMESPACE, selected, type Route, type RouteRequest } from '../routes';
+import { HANDLED, isWatch, list, NAME, NAMESPACE, selected, type Route, type RouteRequest } from '../routes';
+import { watchByDiff } from '../watch';
 import { forwardToReplica } from './proxy';
 
 /** `pods/proxy`: forwards the request to the replica's own port, as the API server's proxy does. */
@@ -9,20 +10,24 @@ function proxyToPod(cluster: Cluster, request: RouteRequest): Promise<typeof HAN
   return forwardToReplica(replica.port, rest, request);
 }
 
-/** core/v1 Pods: list, get, delete (the controller replaces the replica), log and proxy. */
+function listOrWatch(cluster: Cluster, request: RouteRequest, namespace: string | undefined) {
+  const current = () => selected(request.url, cluster.listPods(namespace));
+  if (isWatch(request.url)) return watchByDiff(cluster, request, current);
+  return list('PodList', 'v1', cluster.currentResourceVersion, current());
+}
+
+/** core/v1 Pods: list, watch, get, delete (the controller replaces the replica), log and proxy. */
 export function podRoutes(cluster: Cluster): Route[] {
   return [
     {
       method: 'GET',
       pattern: /^\/api\/v1\/pods$/,
-      handle: ({ url }) =>
-        list('PodList', 'v1', cluster.currentResourceVersion, selected(url, cluster.listPods(undefined))),
+      handle: (request) => listOrWatch(cluster, request, undefined),
     },
     {
       method: 'GET',
       pattern: new RegExp(`^/api/v1/namespaces/${NAMESPACE}/pods$`),
-      handle: ({ url, params }) =>
-        list('PodList', 'v1', cluster.currentResourceVersion, selected(url, cluster.listPods(params[0]))),
+      handle: (request) => listOrWatch(cluster, request, request.params[0]),
     },
     {
       method: 'GET',

@@ -1,0 +1,152 @@
+import {
+  CloudWatchClient,
+  GetMetricDataCommand,
+  InvalidParameterValueException,
+  ListMetricsCommand,
+} from '@aws-sdk/client-cloudwatch';
+import { AwsQueryProtocol, AwsSmithyRpcV2CborProtocol } from '@aws-sdk/core/protocols';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MetricStore } from '../../telemetry/metric-store';
+import { startAwsEndpoint, type AwsEndpoint } from '../endpoint';
+import { decodeQueryForm } from '../query-protocol';
+import { cloudWatchService } from './provider';
+
+/**
+ * CloudWatch over each protocol its model declares, driven by the real @aws-sdk/client-cloudwatch
+ * with its protocol swapped: the SDK's own awsQuery (form + XML) and RPC v2 CBOR codecs, so what
+ * they accept is what the AWS CLI v2 (awsQuery) and newer SDKs (CBOR) accept.
+ */
+const NOW = Math.floor(Date.now() / 60_000) * 60_000;
+const order = { Environment: 'local:ts', Service: 'ts-order-api', Operation: 'POST /api/orders' };
+const credentials = { accessKeyId: 'a', secretAccessKey: 'b' };
+let endpoint: AwsEndpoint;
+
+beforeAll(async () => {
+  const metrics = new MetricStore({ retentionSeconds: 3 * 3600, maxSeries: 100 });
+  for (let i = 0; i < 60; i++) metrics.record('Latency', order, 10 + i, NOW - 120_000 + i * 1000);
+  for (let i = 0; i < 30; i++) metrics.record('Latency', order, 100, NOW - 60_000 + i * 1000);
+  endpoint = await startAwsEndpoint({
+    credentials,
+    host: '127.0.0.1',
+    port: 0,
+    jsonServices: [cloudWatchService(metrics)],
+    logger: pino({ level: 'silent' }),
+  });
+});
+afterAll(() => endpoint.close());
+
+const settings = {
+  defaultNamespace: 'com.amazonaws.cloudwatch',
+  xmlNamespace: 'http://monitoring.amazonaws.com/doc/2010-08-01/',
+  version: '2010-08-01',
+  serviceTarget: 'GraniteServiceVersion20100801',
+  awsQueryCompatible: true,
+};
+
+const protocols = [
+  ['JSON 1.0 (the SDK default)', undefined],
+  ['awsQuery', AwsQueryProtocol],
+  ['RPC v2 CBOR', AwsSmithyRpcV2CborProtocol],
+] as const;
+
+describe.each(protocols)('CloudWatch over %s', (_name, protocol) => {
+  const client = () =>
+    new CloudWatchClient({
+      endpoint: endpoint.url,
+      region: 'us-east-1',
+      credentials,
+      ...(protocol ? { protocol: new protocol(settings as never) } : {}),
+    });
+
+  it('answers GetMetricData with the same numbers and timestamps', async () => {
+    const cloudwatch = client();
+    const out = await cloudwatch.send(
+      new GetMetricDataCommand({
+        StartTime: new Date(NOW - 3600_000),
+        EndTime: new Date(NOW + 60_000),
+        ScanBy: 'TimestampAscending',
+        MetricDataQueries: [
+          {
+            Id: 'count',
+            MetricStat: {
+              Metric: {
+                Namespace: 'ApplicationSignals',
+                MetricName: 'Latency',
+                Dimensions: Object.entries(order).map(([Name, Value]) => ({ Name, Value })),
+              },
+              Period: 60,
+              Stat: 'SampleCount',
+            },
+          },
+          { Id: 'hidden', ReturnData: false, MetricStat: { Metric: { Namespace: 'ApplicationSignals', MetricName: 'Fault' }, Period: 60, Stat: 'Sum' } },
+        ],
+      }),
+    );
+    cloudwatch.destroy();
+    expect(out.MetricDataResults).toHaveLength(1);
+    expect(out.MetricDataResults?.[0]).toMatchObject({ Id: 'count', StatusCode: 'Complete', Values: [60, 30] });
+    expect(out.MetricDataResults?.[0]?.Timestamps).toEqual([new Date(NOW - 120_000), new Date(NOW - 60_000)]);
+  });
+
+  it('answers ListMetrics with the dimensions', async () => {
+    const cloudwatch = client();
+    const out = await cloudwatch.send(
+      new ListMetricsCommand({ Namespace: 'ApplicationSignals', Dimensions: [{ Name: 'Operation', Value: 'POST /api/orders' }] }),
+    );
+    cloudwatch.destroy();
+    expect(out.Metrics?.map((metric) => metric.MetricName)).toEqual(['Latency']);
+    expect(out.Metrics?.[0]?.Dimensions).toEqual(expect.arrayContaining([{ Name: 'Service', Value: 'ts-order-api' }]));
+  });
+
+  it('raises the modelled exception for a bad period', async () => {
+    const cloudwatch = client();
+    const error = await cloudwatch
+      .send(
+        new GetMetricDataCommand({
+          StartTime: new Date(NOW - 3600_000),
+          EndTime: new Date(NOW),
+          MetricDataQueries: [{ Id: 'q', MetricStat: { Metric: { Namespace: 'ApplicationSignals', MetricName: 'Latency' }, Period: 7, Stat: 'Sum' } }],
+        }),
+      )
+      .catch((caught: unknown) => caught);
+    cloudwatch.destroy();
+    expect(error).toBeInstanceOf(InvalidParameterValueException);
+    expect((error as Error).message).toMatch(/period must be 1, 5, 10, 20, 30 or a multiple of 60/);
+    expect((error as InvalidParameterValueException).$metadata.httpStatusCode).toBe(400);
+  });
+});
+
+describe('awsQuery forms', () => {
+  const decode = (form: string) =>
+    decodeQueryForm(new URLSearchParams(form), {
+      version: '2010-08-01',
+      xmlNamespace: '',
+      numberMembers: new Set(['Period']),
+      booleanMembers: new Set(['ReturnData']),
+    });
+
+  it.each([
+    [
+      'nested lists and structures, numbers and booleans',
+      'Action=GetMetricData&Version=2010-08-01&MetricDataQueries.member.1.Id=a&MetricDataQueries.member.1.ReturnData=false' +
+        '&MetricDataQueries.member.1.MetricStat.Period=60&MetricDataQueries.member.1.MetricStat.Metric.Dimensions.member.1.Name=Service',
+      { MetricDataQueries: [{ Id: 'a', ReturnData: false, MetricStat: { Period: 60, Metric: { Dimensions: [{ Name: 'Service' }] } } }] },
+    ],
+    ['an empty list', 'Dimensions=&Namespace=ApplicationSignals', { Namespace: 'ApplicationSignals' }],
+    ['a list sent out of order', 'Ids.member.2=b&Ids.member.1=a', { Ids: ['a', 'b'] }],
+    ['a value that looks like a number stays a string', 'Dimensions.member.1.Value=0042', { Dimensions: [{ Value: '0042' }] }],
+  ])('reads %s', (_name, form, expected) => {
+    expect(decode(form)).toEqual(expected);
+  });
+
+  it.each([
+    ['a number member that is not a number', 'Period=soon', /Period must be a number/],
+    ['a boolean that is neither true nor false', 'ReturnData=yes', /ReturnData must be true or false/],
+    ['a list index past the bound', 'Ids.member.5000=a', /Bad list index/],
+    ['a list without an index', 'Ids.member=a', /No list index/],
+    ['a stray member segment', 'Ids.member.1.member=a', /Misplaced "member"/],
+  ])('refuses %s', (_name, form, message) => {
+    expect(() => decode(form)).toThrow(message);
+  });
+});
