@@ -294,3 +294,35 @@ describe('the signals module on both targets', () => {
     }
   });
 });
+
+describe('SLOs before any traffic', () => {
+  it('are refused by Application Signals, and the console says so as a 409 that creates nothing', async () => {
+    const empty = await startAwsEndpoint({
+      credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+      host: '127.0.0.1',
+      port: 0,
+      jsonServices: [cloudWatchService(new MetricStore({ retentionSeconds: 3600, maxSeries: 10 }))],
+      restServices: [
+        applicationSignalsService(new MetricStore({ retentionSeconds: 3600, maxSeries: 10 }), {
+          store: new SloStore(),
+          region: 'us-east-1',
+        }),
+      ],
+      logger: pino({ level: 'silent' }),
+    });
+    const config = { endpoint: empty.url, region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } };
+    const clients = { signals: new ApplicationSignalsClient(config), cloudwatch: new CloudWatchClient(config) };
+    try {
+      const fresh = new Signals(clients, target('local', 'local:ts'), names, history());
+      await expect(fresh.slos.ensure()).rejects.toMatchObject({
+        status: 409,
+        message: expect.stringContaining('No metrics have been reported for operation "POST /api/orders"'),
+      });
+      expect((await fresh.slos.report()).map((row) => row.arn)).toEqual(['', '']);
+    } finally {
+      clients.signals.destroy();
+      clients.cloudwatch.destroy();
+      await empty.close();
+    }
+  });
+});

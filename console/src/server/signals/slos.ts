@@ -5,9 +5,11 @@ import {
   ListServiceLevelObjectivesCommand,
   type ApplicationSignalsClient,
   type CreateServiceLevelObjectiveInput,
+  ValidationException,
 } from '@aws-sdk/client-application-signals';
 import type { AppNames } from '@demo/contracts';
 import type { SloRow } from '../../shared/signals';
+import { ConsoleError } from '../errors';
 
 export const ORDERS_OPERATION = 'POST /api/orders';
 
@@ -83,7 +85,17 @@ export class Slos {
     const created: string[] = [];
     for (const input of demoSlos(this.names, this.environment)) {
       if (existing.has(input.Name ?? '')) continue;
-      await this.signals.send(new CreateServiceLevelObjectiveCommand(input));
+      try {
+        await this.signals.send(new CreateServiceLevelObjectiveCommand(input));
+      } catch (error) {
+        // Application Signals refuses an SLI on an operation it has not seen yet: a precondition
+        // of the demo (send traffic first), not a console failure.
+        if (error instanceof ValidationException)
+          throw new ConsoleError(409, `Application Signals refused the SLO ${input.Name ?? ''}: ${error.message}`, {
+            created,
+          });
+        throw error;
+      }
       created.push(input.Name ?? '');
     }
     return created;

@@ -93,6 +93,18 @@ afterAll(async () => {
 });
 
 describe('CreateServiceLevelObjective / Get / List / Delete', () => {
+  it('refuses an SLO on an operation that has reported no metrics, as AWS does, and creates nothing', async () => {
+    const error = await client
+      .send(new CreateServiceLevelObjectiveCommand(availability('orders-availability')))
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ValidationException);
+    expect((error as Error).message).toContain('No metrics have been reported for operation "POST /api/orders"');
+    const listed = await client.send(new ListServiceLevelObjectivesCommand({ KeyAttributes: key }));
+    expect(listed.SloSummaries).toEqual([]);
+    // One request long before every interval below: the operation is known, no period has data.
+    minute(170, 1, 0, 10);
+  });
+
   it('creates a period-based availability SLO in the documented shape', async () => {
     const { Slo } = await client.send(new CreateServiceLevelObjectiveCommand(availability('orders-availability')));
     expect(Slo).toMatchObject({
@@ -179,7 +191,7 @@ describe('BatchGetServiceLevelObjectiveBudgetReport', () => {
     return { byName: new Map(out.Reports?.map((r) => [r.Name, r])), errors: out.Errors };
   };
 
-  it('says INSUFFICIENT_DATA before any request, and names unknown SLOs in Errors', async () => {
+  it('says INSUFFICIENT_DATA before any request in the interval, and names unknown SLOs in Errors', async () => {
     const { byName, errors } = await report();
     expect(byName.get('orders-availability')?.BudgetStatus).toBe('INSUFFICIENT_DATA');
     expect(errors).toEqual([

@@ -269,6 +269,20 @@ export function sloRoutes(store: SloStore, metrics: MetricStore, region: string)
       operation: 'CreateServiceLevelObjective',
       handler: ({ body }): CreateServiceLevelObjectiveOutput => {
         const slo = parseCreate(body as CreateServiceLevelObjectiveInput, region);
+        // As AWS does: an SLI needs an operation Application Signals has seen (metrics kept here).
+        const seen = metrics
+          .list()
+          .some(
+            (series) =>
+              series.dimensions.Service === slo.keyAttributes.Name &&
+              series.dimensions.Environment === slo.keyAttributes.Environment &&
+              series.dimensions.Operation === slo.operationName &&
+              series.dimensions.RemoteService === undefined,
+          );
+        if (!seen)
+          throw validationError(
+            `No metrics have been reported for operation "${slo.operationName}" of service ${slo.keyAttributes.Name} in ${slo.keyAttributes.Environment}: send it traffic first.`,
+          );
         if (store.find(slo.name))
           throw new AwsError('ConflictException', `An SLO named ${slo.name} already exists.`, 409);
         store.add(slo);
