@@ -98,6 +98,22 @@ describe('the runbook against local-cloud', () => {
     for (const { config } of await kube.deliveryConfigs(names.deliveryApi))
       expect(config?.effective).toMatchObject({ pool_size: 10, max_overflow: 20, fault_injection: false });
     await stopped;
+    // Application Signals' own change events (ListEntityEvents) mark the Delivery API's chart beside
+    // the console's: each runbook wrote the parameters (config) and rolled the Deployment (deploy).
+    const marked = await signals.chart({ ...charts.delivery, from: before - 1000, to: Date.now() + 1000 });
+    const changes = marked.markers.filter((m) => m.kind === 'deployment' || m.kind === 'configuration');
+    // One PutParameter event per parameter written, then the rollout: twice (inject, restore).
+    const runs = changes
+      .map((m) => m.label)
+      .join(' ')
+      .replace(/(config )+/g, 'config* ');
+    expect(runs).toBe('config* deploy config* deploy');
+    expect(changes.find((m) => m.label === 'deploy')?.detail).toBe(
+      'Application Signals: deployment (PatchDeployment by kubeconfig-user)',
+    );
+    expect(marked.markers.map((m) => m.label)).toContain('fault on');
+    const orderChart = await signals.chart({ ...charts.order, from: before - 1000, to: Date.now() + 1000 });
+    expect(orderChart.markers.filter((m) => m.kind === 'deployment')).toEqual([]);
     console.log(
       `[measured] console runbook on local-cloud: inject -> verified ${injectMs} ms, restore -> verified ${restoreMs} ms; ` +
         `first Fault on the chart after verified: Delivery API ${firstFault.delivery} ms, Order API ${firstFault.order} ms (20 orders/s, 5 s acquire timeout, 3 retries)`,

@@ -46,6 +46,7 @@ const NO_RESOURCE_LEVEL = new Set([
   'application-signals:ListServices',
   'application-signals:ListServiceOperations',
   'application-signals:ListServiceDependencies',
+  'application-signals:ListEntityEvents',
   'application-signals:ListServiceLevelObjectives',
   'application-signals:BatchGetServiceLevelObjectiveBudgetReport',
 ]);

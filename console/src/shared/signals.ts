@@ -48,7 +48,10 @@ export type MarkerKind =
   | 'verified'
   | 'restore-requested'
   | 'restored'
-  | 'order';
+  | 'order'
+  /** Application Signals' own change events (ListEntityEvents) for the charted service. */
+  | 'deployment'
+  | 'configuration';
 
 export interface Marker {
   t: number;

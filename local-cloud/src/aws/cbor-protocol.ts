@@ -49,7 +49,12 @@ function send(res: ServerResponse, status: number, body: unknown, headers: Recor
 /** An error as RPC v2 CBOR: the shape id in `__type`, and the awsQuery code where there is one. */
 export function sendCborError(res: ServerResponse, shapeNamespace: string, error: AwsError): void {
   const headers: Record<string, string> = error.queryCode ? { 'x-amzn-query-error': `${error.queryCode};Sender` } : {};
-  send(res, error.status, { __type: `${shapeNamespace}#${error.code}`, message: error.message, ...error.fields }, headers);
+  send(
+    res,
+    error.status,
+    { __type: `${shapeNamespace}#${error.code}`, message: error.message, ...error.fields },
+    headers,
+  );
 }
 
 /** Runs one RPC v2 CBOR request; errors carry the shape id in `__type`, as the protocol says. */
@@ -64,7 +69,13 @@ export async function dispatchCbor(
   const operation = service.operations[operationName];
   if (!operation) {
     logger.warn({ operation: `${service.name}.${operationName}` }, 'operation not implemented');
-    fail(new AwsError('UnknownOperationException', `${service.name}.${operationName} is not implemented by local-cloud`, 404));
+    fail(
+      new AwsError(
+        'UnknownOperationException',
+        `${service.name}.${operationName} is not implemented by local-cloud`,
+        404,
+      ),
+    );
     return;
   }
   let input: unknown;

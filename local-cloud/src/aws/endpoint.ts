@@ -35,7 +35,11 @@ type Protocol = 'json' | 'rest' | 'query' | 'cbor';
  */
 function refuse(res: ServerResponse, protocol: Protocol, refusal: SigV4Refusal): void {
   if (protocol === 'query') {
-    sendQueryError(res, { xmlNamespace: 'http://monitoring.amazonaws.com/doc/2010-08-01/' }, new AwsError(refusal.code, refusal.message, 403));
+    sendQueryError(
+      res,
+      { xmlNamespace: 'http://monitoring.amazonaws.com/doc/2010-08-01/' },
+      new AwsError(refusal.code, refusal.message, 403),
+    );
     return;
   }
   if (protocol === 'cbor') {
@@ -113,7 +117,13 @@ export async function startAwsEndpoint(options: AwsEndpointOptions): Promise<Aws
     if (cborPath && req.method === 'POST') {
       const service = byPrefix.get(cborPath[1] ?? '');
       if (service?.shapeNamespace) {
-        await dispatchCbor({ ...service, shapeNamespace: service.shapeNamespace }, cborPath[2] ?? '', raw, res, options.logger);
+        await dispatchCbor(
+          { ...service, shapeNamespace: service.shapeNamespace },
+          cborPath[2] ?? '',
+          raw,
+          res,
+          options.logger,
+        );
         return;
       }
     }

@@ -29,7 +29,8 @@ export function decodeQueryForm(form: URLSearchParams, settings: QueryProtocolSe
     for (let i = 0; i < parts.length; i += 1) {
       const part = parts[i] ?? '';
       const last = i === parts.length - 1;
-      if (part === 'member' && !Array.isArray(node)) throw new AwsError('MalformedQueryString', `Misplaced "member" in ${key}`);
+      if (part === 'member' && !Array.isArray(node))
+        throw new AwsError('MalformedQueryString', `Misplaced "member" in ${key}`);
       if (Array.isArray(node)) {
         const index = Number(part) - 1;
         if (!Number.isInteger(index) || index < 0 || index > 1000)
@@ -57,12 +58,22 @@ function coerce(member: string, raw: string, settings: QueryProtocolSettings): u
   if (settings.numberMembers.has(member)) {
     const value = Number(raw);
     if (raw.trim() === '' || !Number.isFinite(value))
-      throw new AwsError('InvalidParameterValueException', `${member} must be a number, not "${raw}".`, 400, 'InvalidParameterValue');
+      throw new AwsError(
+        'InvalidParameterValueException',
+        `${member} must be a number, not "${raw}".`,
+        400,
+        'InvalidParameterValue',
+      );
     return value;
   }
   if (settings.booleanMembers.has(member)) {
     if (raw !== 'true' && raw !== 'false')
-      throw new AwsError('InvalidParameterValueException', `${member} must be true or false.`, 400, 'InvalidParameterValue');
+      throw new AwsError(
+        'InvalidParameterValueException',
+        `${member} must be true or false.`,
+        400,
+        'InvalidParameterValue',
+      );
     return raw === 'true';
   }
   return raw;
@@ -90,7 +101,8 @@ export function toQueryXml(name: string, value: unknown): string {
       .join('');
     return `<${name}>${inner}</${name}>`;
   }
-  return `<${name}>${escapeXml(String(value))}</${name}>`;
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  return `<${name}>${escapeXml(text)}</${name}>`;
 }
 
 function sendXml(res: ServerResponse, status: number, xml: string): void {
@@ -104,7 +116,11 @@ function sendXml(res: ServerResponse, status: number, xml: string): void {
 }
 
 /** An error as awsQuery XML: `<ErrorResponse><Error><Type/><Code/><Message/></Error>`. */
-export function sendQueryError(res: ServerResponse, settings: Pick<QueryProtocolSettings, 'xmlNamespace'>, error: AwsError): void {
+export function sendQueryError(
+  res: ServerResponse,
+  settings: Pick<QueryProtocolSettings, 'xmlNamespace'>,
+  error: AwsError,
+): void {
   const requestId = crypto.randomUUID();
   const type = error.status >= 500 ? 'Receiver' : 'Sender';
   sendXml(
@@ -129,11 +145,24 @@ export async function dispatchQuery(
   const operation = service.operations[action];
   if (!operation) {
     logger.warn({ operation: `${service.name}.${action}` }, 'operation not implemented');
-    sendQueryError(res, settings, new AwsError('InvalidAction', `${service.name}.${action || '(no Action)'} is not implemented by local-cloud`));
+    sendQueryError(
+      res,
+      settings,
+      new AwsError('InvalidAction', `${service.name}.${action || '(no Action)'} is not implemented by local-cloud`),
+    );
     return;
   }
   if (form.get('Version') !== settings.version) {
-    sendQueryError(res, settings, new AwsError('InvalidParameterValueException', `Version must be ${settings.version}.`, 400, 'InvalidParameterValue'));
+    sendQueryError(
+      res,
+      settings,
+      new AwsError(
+        'InvalidParameterValueException',
+        `Version must be ${settings.version}.`,
+        400,
+        'InvalidParameterValue',
+      ),
+    );
     return;
   }
   try {

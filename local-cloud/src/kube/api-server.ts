@@ -60,10 +60,12 @@ function decodeProtobuf(raw: Buffer): unknown {
   try {
     const { kind, fields } = readObject(raw);
     const decode = accessReviewDecoders[kind];
-    if (!decode) throw new KubeError(415, 'UnsupportedMediaType', `local-cloud reads ${kind || 'this kind'} as JSON only`);
+    if (!decode)
+      throw new KubeError(415, 'UnsupportedMediaType', `local-cloud reads ${kind || 'this kind'} as JSON only`);
     return decode(fields);
   } catch (error) {
-    if (error instanceof ProtobufError) throw new KubeError(400, 'BadRequest', `the request body is not valid protobuf: ${error.message}`);
+    if (error instanceof ProtobufError)
+      throw new KubeError(400, 'BadRequest', `the request body is not valid protobuf: ${error.message}`);
     throw error;
   }
 }
@@ -74,7 +76,11 @@ async function dispatch(routes: Route[], req: IncomingMessage, res: ServerRespon
     const type = (req.headers['content-type'] ?? 'application/json').split(';')[0]?.trim() ?? '';
     if (type === PROTOBUF_TYPE) return decodeProtobuf(await readRawBody(req));
     if (!/^application\/(json|[a-z.+-]*\+json)$/.test(type))
-      throw new KubeError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, ${PROTOBUF_TYPE}`);
+      throw new KubeError(
+        415,
+        'UnsupportedMediaType',
+        `the body of the request was in an unknown format - accepted media types include: application/json, ${PROTOBUF_TYPE}`,
+      );
     const text = await readBody(req);
     try {
       return JSON.parse(text) as unknown;

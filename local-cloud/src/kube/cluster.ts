@@ -12,6 +12,12 @@ export const PATCH_TYPES = {
   json: 'application/json-patch+json',
 } as const;
 
+/** A Deployment got a new pod template (a rollout): what Application Signals records as a DEPLOYMENT. */
+export interface RolloutEvent {
+  namespace: string;
+  name: string;
+}
+
 export interface DeploymentEvent {
   type: 'ADDED' | 'MODIFIED' | 'DELETED';
   object: V1Deployment;
@@ -265,11 +271,16 @@ export class Cluster {
       generation: (deployment.object.metadata.generation ?? 1) + (specChanged ? 1 : 0),
     });
     Object.assign(deployment.object, { spec: after.spec });
+    const templateChanged = JSON.stringify(after.spec?.template) !== JSON.stringify(before.spec?.template);
     this.refresh(deployment, true);
     // The answer shows the new generation not yet observed, as from an API server whose controller
     // acts a moment later: code that reads status too early fails here too.
     // One pending sync however many patches arrive meanwhile.
     this.nudge(CONTROLLER_LAG_MS);
+    if (templateChanged) {
+      const rollout: RolloutEvent = { namespace, name };
+      this.events.emit('rollout', rollout);
+    }
     return this.view(deployment);
   }
 

@@ -134,20 +134,17 @@ export function discoveryRoutes(): Route[] {
     {
       method: 'GET',
       pattern: /^\/api\/v1$/,
-      handle: () =>
-        resources('v1', SERVED.v1),
+      handle: () => resources('v1', SERVED.v1),
     },
     {
       method: 'GET',
       pattern: /^\/apis\/apps\/v1$/,
-      handle: () =>
-        resources('apps/v1', SERVED['apps/v1']),
+      handle: () => resources('apps/v1', SERVED['apps/v1']),
     },
     {
       method: 'GET',
       pattern: /^\/apis\/authorization\.k8s\.io\/v1$/,
-      handle: () =>
-        resources('authorization.k8s.io/v1', SERVED['authorization.k8s.io/v1']),
+      handle: () => resources('authorization.k8s.io/v1', SERVED['authorization.k8s.io/v1']),
     },
   ];
 }

@@ -50,11 +50,13 @@ export class EventLog {
   }
 
   list(namespace: string | undefined): CoreV1Event[] {
-    return this.events.filter((e) => namespace === undefined || e.metadata.namespace === namespace).map((e) => structuredClone(e));
+    return this.events
+      .filter((e) => namespace === undefined || e.metadata.namespace === namespace)
+      .map((e) => structuredClone(e));
   }
 
   /** The fields an Event can be selected by (kubectl describe asks by involvedObject). */
-  static fields(event: CoreV1Event): Record<string, string | undefined> {
+  static fields(this: void, event: CoreV1Event): Record<string, string | undefined> {
     return {
       'involvedObject.kind': event.involvedObject.kind,
       'involvedObject.name': event.involvedObject.name,

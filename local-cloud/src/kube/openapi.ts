@@ -103,12 +103,19 @@ function document(groupVersion: string): Schema {
       },
     };
   }
-  return { openapi: '3.0.0', info: { title: 'Kubernetes (local-cloud)', version: 'v1.33.0' }, paths, components: { schemas } };
+  return {
+    openapi: '3.0.0',
+    info: { title: 'Kubernetes (local-cloud)', version: 'v1.33.0' },
+    paths,
+    components: { schemas },
+  };
 }
 
 /** `/openapi/v3` (the index of group versions) and one document per group version. */
 export function openApiRoutes(): Route[] {
-  const documents = new Map(Object.keys(ROOT_KINDS).map((groupVersion) => [groupVersion, JSON.stringify(document(groupVersion))]));
+  const documents = new Map(
+    Object.keys(ROOT_KINDS).map((groupVersion) => [groupVersion, JSON.stringify(document(groupVersion))]),
+  );
   const index = {
     paths: Object.fromEntries(
       [...documents].map(([groupVersion, text]) => [

@@ -61,5 +61,8 @@ export function readObject(body: Buffer): { kind: string; fields: Fields } {
   const unknown = readMessage(body.subarray(4));
   const typeMeta = message(unknown, 1);
   const raw = unknown.get(2)?.[0];
-  return { kind: (typeMeta && text(typeMeta, 2)) ?? '', fields: Buffer.isBuffer(raw) ? readMessage(raw) : new Map() };
+  return {
+    kind: (typeMeta && text(typeMeta, 2)) ?? '',
+    fields: Buffer.isBuffer(raw) ? readMessage(raw) : (new Map() as Fields),
+  };
 }

@@ -57,7 +57,11 @@ export function selected<T extends Labelled>(
   return items.filter(
     (item) =>
       labels(item.metadata?.labels ?? {}) &&
-      fields({ 'metadata.name': item.metadata?.name, 'metadata.namespace': item.metadata?.namespace, ...fieldsOf(item) }),
+      fields({
+        'metadata.name': item.metadata?.name,
+        'metadata.namespace': item.metadata?.namespace,
+        ...fieldsOf(item),
+      }),
   );
 }
 

@@ -213,7 +213,12 @@ const replicaSets: Printer<V1ReplicaSet> = {
     { name: 'Ready', type: 'integer', description: 'The number of ready replicas for this replica set.' },
     age,
     { name: 'Containers', type: 'string', priority: 1, description: 'Names of each container in the template.' },
-    { name: 'Images', type: 'string', priority: 1, description: 'Images referenced by each container in the template.' },
+    {
+      name: 'Images',
+      type: 'string',
+      priority: 1,
+      description: 'Images referenced by each container in the template.',
+    },
     { name: 'Selector', type: 'string', priority: 1, description: 'Label selector for pods.' },
   ],
   cells: (rs, shown) => {
@@ -233,16 +238,40 @@ const replicaSets: Printer<V1ReplicaSet> = {
 
 const events: Printer<CoreV1Event> = {
   columns: [
-    { name: 'Last Seen', type: 'string', description: 'The time at which the most recent occurrence of this event was recorded.' },
-    { name: 'Type', type: 'string', description: 'Type of this event (Normal, Warning), new types could be added in the future.' },
-    { name: 'Reason', type: 'string', description: 'This should be a short, machine understandable string that gives the reason for the transition into the object\'s current status.' },
+    {
+      name: 'Last Seen',
+      type: 'string',
+      description: 'The time at which the most recent occurrence of this event was recorded.',
+    },
+    {
+      name: 'Type',
+      type: 'string',
+      description: 'Type of this event (Normal, Warning), new types could be added in the future.',
+    },
+    {
+      name: 'Reason',
+      type: 'string',
+      description:
+        "This should be a short, machine understandable string that gives the reason for the transition into the object's current status.",
+    },
     { name: 'Object', type: 'string', description: 'The object that this event is about.' },
-    { name: 'Subobject', type: 'string', priority: 1, description: 'The field path of the object this event is about.' },
+    {
+      name: 'Subobject',
+      type: 'string',
+      priority: 1,
+      description: 'The field path of the object this event is about.',
+    },
     { name: 'Source', type: 'string', priority: 1, description: 'The component reporting this event.' },
     { name: 'Message', type: 'string', description: 'A human-readable description of the status of this operation.' },
     { name: 'First Seen', type: 'string', priority: 1, description: 'The time at which the event was first recorded.' },
     { name: 'Count', type: 'integer', priority: 1, description: 'The number of times this event has occurred.' },
-    { name: 'Name', type: 'string', priority: 1, format: 'name', description: 'Name must be unique within a namespace.' },
+    {
+      name: 'Name',
+      type: 'string',
+      priority: 1,
+      format: 'name',
+      description: 'Name must be unique within a namespace.',
+    },
   ],
   cells: (e, shown) => [
     shown,

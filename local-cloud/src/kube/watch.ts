@@ -19,7 +19,11 @@ export interface WatchStream {
 export function openWatch(request: RouteRequest): WatchStream {
   const { req, res, url } = request;
   const table = wantsTable(req.headers.accept);
-  res.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked', 'cache-control': 'no-cache' });
+  res.writeHead(200, {
+    'content-type': 'application/json',
+    'transfer-encoding': 'chunked',
+    'cache-control': 'no-cache',
+  });
   res.flushHeaders();
   const cleanups: (() => void)[] = [];
   const timeoutSeconds = Number(url.searchParams.get('timeoutSeconds') ?? '1800');
@@ -30,7 +34,9 @@ export function openWatch(request: RouteRequest): WatchStream {
   });
   return {
     send: (type, object) =>
-      res.write(`${JSON.stringify({ type, object: table && type !== 'ERROR' ? (toTable(object) ?? object) : object })}\n`),
+      res.write(
+        `${JSON.stringify({ type, object: table && type !== 'ERROR' ? (toTable(object) ?? object) : object })}\n`,
+      ),
     onClose: (cleanup) => cleanups.push(cleanup),
     end: () => res.end(),
   };
@@ -44,10 +50,15 @@ type Named = { metadata?: { name?: string; resourceVersion?: string } };
  * resourceVersion 0 (or none) it starts with every object as ADDED, as the API server does; from
  * the version a list gave, with the changes after it.
  */
-export function watchByDiff<T extends Named>(cluster: Cluster, request: RouteRequest, current: () => T[]): typeof HANDLED {
+export function watchByDiff<T extends Named>(
+  cluster: Cluster,
+  request: RouteRequest,
+  current: () => T[],
+): typeof HANDLED {
   const stream = openWatch(request);
   const since = request.url.searchParams.get('resourceVersion');
-  const fingerprint = (object: T) => JSON.stringify({ ...object, metadata: { ...object.metadata, resourceVersion: undefined } });
+  const fingerprint = (object: T) =>
+    JSON.stringify({ ...object, metadata: { ...object.metadata, resourceVersion: undefined } });
   const known = new Map<string, { object: T; print: string }>();
   for (const object of current()) {
     known.set(object.metadata?.name ?? '', { object, print: fingerprint(object) });
@@ -76,5 +87,11 @@ export function watchByDiff<T extends Named>(cluster: Cluster, request: RouteReq
 }
 
 function withVersion<T extends Named>(object: T, cluster: Cluster): T {
-  return { ...object, metadata: { ...object.metadata, resourceVersion: object.metadata?.resourceVersion ?? cluster.currentResourceVersion } };
+  return {
+    ...object,
+    metadata: {
+      ...object.metadata,
+      resourceVersion: object.metadata?.resourceVersion ?? cluster.currentResourceVersion,
+    },
+  };
 }

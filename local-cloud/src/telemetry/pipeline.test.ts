@@ -229,7 +229,13 @@ describe('span -> Application Signals metrics', () => {
       service: 'ts-delivery-api',
       kind: SpanKind.CLIENT,
       parentSpanId: server.spanId,
-      attributes: { 'db.system': 'mysql', 'db.name': 'orders_db', 'net.peer.name': '127.0.0.1', 'net.peer.port': 3307, 'db.statement': 'SELECT 1' },
+      attributes: {
+        'db.system': 'mysql',
+        'db.name': 'orders_db',
+        'net.peer.name': '127.0.0.1',
+        'net.peer.port': 3307,
+        'db.statement': 'SELECT 1',
+      },
     });
     p.ingest([db, server]);
     expect(namesOf(p, 'ts-delivery-api', 'mysql')).toEqual(

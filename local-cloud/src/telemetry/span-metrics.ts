@@ -193,7 +193,13 @@ export function dependencyDimensions(
   remote: Remote,
 ): Dimensions[] {
   const sets: Dimensions[] = [
-    { Operation: operation, Service: service, Environment: environment, RemoteOperation: remote.operation, RemoteService: remote.service },
+    {
+      Operation: operation,
+      Service: service,
+      Environment: environment,
+      RemoteOperation: remote.operation,
+      RemoteService: remote.service,
+    },
     { Service: service, Environment: environment, RemoteService: remote.service },
     { Service: service, Environment: environment, RemoteOperation: remote.operation, RemoteService: remote.service },
   ];
@@ -201,7 +207,12 @@ export function dependencyDimensions(
     const remoteEnvironment = remote.workload.environment;
     sets.push(
       { RemoteService: remote.service },
-      { Environment: environment, RemoteEnvironment: remoteEnvironment, RemoteService: remote.service, Service: service },
+      {
+        Environment: environment,
+        RemoteEnvironment: remoteEnvironment,
+        RemoteService: remote.service,
+        Service: service,
+      },
       {
         Environment: environment,
         RemoteEnvironment: remoteEnvironment,
@@ -231,7 +242,13 @@ export function dependencyDimensions(
         RemoteService: remote.service,
         ...resource,
       },
-      { Service: service, Environment: environment, RemoteOperation: remote.operation, RemoteService: remote.service, ...resource },
+      {
+        Service: service,
+        Environment: environment,
+        RemoteOperation: remote.operation,
+        RemoteService: remote.service,
+        ...resource,
+      },
     );
   }
   return sets;

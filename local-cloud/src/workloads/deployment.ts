@@ -159,7 +159,13 @@ export class Deployment {
     const entry: Revision =
       known >= 0
         ? { ...(this.revisions.splice(known, 1)[0] as Revision), revision: next }
-        : { hash, revision: next, template: structuredClone(this.object.spec.template), uid: randomUUID(), createdAt: new Date() };
+        : {
+            hash,
+            revision: next,
+            template: structuredClone(this.object.spec.template),
+            uid: randomUUID(),
+            createdAt: new Date(),
+          };
     this.revisions.push(entry);
     // Old ReplicaSets beyond revisionHistoryLimit (default 10) are deleted once they run no pod.
     const limit = this.object.spec.revisionHistoryLimit ?? 10;
@@ -197,7 +203,8 @@ export class Deployment {
   /** Terminates the replicas chosen to go, and says so per ReplicaSet, as the controllers do. */
   private scaleDown(leaving: Replica[], active: Replica[]): void {
     const byHash = new Map<string, Replica[]>();
-    for (const replica of new Set(leaving)) byHash.set(replica.templateHash, [...(byHash.get(replica.templateHash) ?? []), replica]);
+    for (const replica of new Set(leaving))
+      byHash.set(replica.templateHash, [...(byHash.get(replica.templateHash) ?? []), replica]);
     for (const [hash, replicas] of byHash) {
       const before = active.filter((r) => r.templateHash === hash).length;
       this.scaled(hash, before, before - replicas.length);
@@ -393,7 +400,9 @@ export class Deployment {
         },
         spec: {
           replicas: entry.hash === current ? this.desired : running.length,
-          selector: { matchLabels: { ...(this.object.spec.selector.matchLabels ?? {}), 'pod-template-hash': entry.hash } },
+          selector: {
+            matchLabels: { ...(this.object.spec.selector.matchLabels ?? {}), 'pod-template-hash': entry.hash },
+          },
           template: { ...structuredClone(entry.template), metadata: { ...entry.template.metadata, labels } },
         },
         status: {

@@ -6,6 +6,7 @@ import type { Clients } from '../clients';
 import type { RunStore } from '../runbook/store';
 import type { Target } from '../target';
 import type { ChartView, Discovery as DiscoveryView, ServiceDetail, ServiceMap } from '../../shared/signals';
+import { ChangeEvents } from './change-events';
 import { chartView } from './charts';
 import { Discovery } from './discovery';
 import { markersFor } from './markers';
@@ -18,6 +19,7 @@ export class Signals {
   readonly discovery: Discovery;
   readonly slos: Slos;
   readonly traces: Traces;
+  readonly changes: ChangeEvents;
 
   constructor(
     /** Only the two AWS clients: signals never touches Kubernetes. */
@@ -30,6 +32,7 @@ export class Signals {
     this.discovery = new Discovery(clients.signals, target.environment, target.kind === 'local' ? 15_000 : 300_000);
     this.slos = new Slos(clients.signals, names, target.environment);
     this.traces = new Traces(target);
+    this.changes = new ChangeEvents(clients.signals, target.environment, target.basePeriodSeconds * 1000);
   }
 
   async overview(): Promise<DiscoveryView> {
@@ -45,8 +48,8 @@ export class Signals {
     };
   }
 
-  chart(request: { service: string; operation?: string; from: number; to: number }): Promise<ChartView> {
-    return chartView(
+  async chart(request: { service: string; operation?: string; from: number; to: number }): Promise<ChartView> {
+    const view = await chartView(
       {
         cloudwatch: this.clients.cloudwatch,
         discovery: this.discovery,
@@ -56,6 +59,8 @@ export class Signals {
       },
       request,
     );
+    const changes = await this.changes.markers(request.service, view.window);
+    return { ...view, markers: [...view.markers, ...changes].sort((a, b) => a.t - b.t) };
   }
 
   map(request: { to: number; minutes: number }): Promise<ServiceMap> {

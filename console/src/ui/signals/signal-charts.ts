@@ -20,6 +20,8 @@ const MARKER_COLOURS: Record<SignalMarker['kind'], string> = {
   'restore-requested': '#059669',
   restored: '#047857',
   order: '#64748b',
+  deployment: '#7c3aed',
+  configuration: '#a855f7',
 };
 
 /** Latency, fault and error rate, counts, volume; the client-side burst lines only while there are some. */

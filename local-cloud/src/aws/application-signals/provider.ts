@@ -24,6 +24,7 @@ import { wireTimeToSeconds } from '../json-protocol';
 import type { RestRequest, RestService } from '../rest-protocol';
 import { page } from './paging';
 import { sloRoutes, type SloStore } from './slos';
+import { changeEventRoutes, type ChangeEventLog } from './change-events';
 import {
   METRIC_NAMES,
   NAMESPACE,
@@ -94,6 +95,8 @@ function keyAttributesOf(body: unknown): KeyAttributes {
 export function applicationSignalsService(
   metrics: MetricStore,
   slos?: { store: SloStore; region: string },
+  /** What local-cloud changed (rollouts, parameter writes): ListServiceStates and ListEntityEvents. */
+  changes?: ChangeEventLog,
 ): RestService {
   const latencySeries = (window: Window): SeriesInfo[] =>
     metrics.list(window.startSecond, window.endSecond).filter((series) => series.metricName === 'Latency');
@@ -135,6 +138,7 @@ export function applicationSignalsService(
     name: 'application-signals',
     routes: [
       ...(slos ? sloRoutes(slos.store, metrics, slos.region) : []),
+      ...(changes ? changeEventRoutes(changes) : []),
       {
         // Script 3 calls it once per account (it creates the service-linked role on AWS); here
         // discovery is always on, so there is nothing to do.
@@ -214,7 +218,8 @@ export function applicationSignalsService(
           for (const series of withOperation) {
             const id = `${series.dimensions.Operation}|${series.dimensions.RemoteService}|${series.dimensions.RemoteOperation}`;
             const held = specific.get(id);
-            if (!held || Object.keys(series.dimensions).length > Object.keys(held.dimensions).length) specific.set(id, series);
+            if (!held || Object.keys(series.dimensions).length > Object.keys(held.dimensions).length)
+              specific.set(id, series);
           }
           const dependencies = [...specific.values()]
             .map(({ dimensions }) => {

@@ -56,7 +56,7 @@ describe.each(protocols)('CloudWatch over %s', (_name, protocol) => {
       endpoint: endpoint.url,
       region: 'us-east-1',
       credentials,
-      ...(protocol ? { protocol: new protocol(settings as never) } : {}),
+      ...(protocol ? { protocol: new protocol(settings) } : {}),
     });
 
   it('answers GetMetricData with the same numbers and timestamps', async () => {
@@ -79,7 +79,11 @@ describe.each(protocols)('CloudWatch over %s', (_name, protocol) => {
               Stat: 'SampleCount',
             },
           },
-          { Id: 'hidden', ReturnData: false, MetricStat: { Metric: { Namespace: 'ApplicationSignals', MetricName: 'Fault' }, Period: 60, Stat: 'Sum' } },
+          {
+            Id: 'hidden',
+            ReturnData: false,
+            MetricStat: { Metric: { Namespace: 'ApplicationSignals', MetricName: 'Fault' }, Period: 60, Stat: 'Sum' },
+          },
         ],
       }),
     );
@@ -92,7 +96,10 @@ describe.each(protocols)('CloudWatch over %s', (_name, protocol) => {
   it('answers ListMetrics with the dimensions', async () => {
     const cloudwatch = client();
     const out = await cloudwatch.send(
-      new ListMetricsCommand({ Namespace: 'ApplicationSignals', Dimensions: [{ Name: 'Operation', Value: 'POST /api/orders' }] }),
+      new ListMetricsCommand({
+        Namespace: 'ApplicationSignals',
+        Dimensions: [{ Name: 'Operation', Value: 'POST /api/orders' }],
+      }),
     );
     cloudwatch.destroy();
     expect(out.Metrics?.map((metric) => metric.MetricName)).toEqual(['Latency']);
@@ -106,7 +113,16 @@ describe.each(protocols)('CloudWatch over %s', (_name, protocol) => {
         new GetMetricDataCommand({
           StartTime: new Date(NOW - 3600_000),
           EndTime: new Date(NOW),
-          MetricDataQueries: [{ Id: 'q', MetricStat: { Metric: { Namespace: 'ApplicationSignals', MetricName: 'Latency' }, Period: 7, Stat: 'Sum' } }],
+          MetricDataQueries: [
+            {
+              Id: 'q',
+              MetricStat: {
+                Metric: { Namespace: 'ApplicationSignals', MetricName: 'Latency' },
+                Period: 7,
+                Stat: 'Sum',
+              },
+            },
+          ],
         }),
       )
       .catch((caught: unknown) => caught);
@@ -131,11 +147,19 @@ describe('awsQuery forms', () => {
       'nested lists and structures, numbers and booleans',
       'Action=GetMetricData&Version=2010-08-01&MetricDataQueries.member.1.Id=a&MetricDataQueries.member.1.ReturnData=false' +
         '&MetricDataQueries.member.1.MetricStat.Period=60&MetricDataQueries.member.1.MetricStat.Metric.Dimensions.member.1.Name=Service',
-      { MetricDataQueries: [{ Id: 'a', ReturnData: false, MetricStat: { Period: 60, Metric: { Dimensions: [{ Name: 'Service' }] } } }] },
+      {
+        MetricDataQueries: [
+          { Id: 'a', ReturnData: false, MetricStat: { Period: 60, Metric: { Dimensions: [{ Name: 'Service' }] } } },
+        ],
+      },
     ],
     ['an empty list', 'Dimensions=&Namespace=ApplicationSignals', { Namespace: 'ApplicationSignals' }],
     ['a list sent out of order', 'Ids.member.2=b&Ids.member.1=a', { Ids: ['a', 'b'] }],
-    ['a value that looks like a number stays a string', 'Dimensions.member.1.Value=0042', { Dimensions: [{ Value: '0042' }] }],
+    [
+      'a value that looks like a number stays a string',
+      'Dimensions.member.1.Value=0042',
+      { Dimensions: [{ Value: '0042' }] },
+    ],
   ])('reads %s', (_name, form, expected) => {
     expect(decode(form)).toEqual(expected);
   });

@@ -70,7 +70,13 @@ function checkNameCount(names: string[] | undefined): string[] {
   return names;
 }
 
-export function createSsmProvider(store: ParameterStore, region: string) {
+/** Told of every parameter written or deleted, with the operation that did it. */
+export type ParameterWriteListener = (
+  names: string[],
+  operation: 'PutParameter' | 'DeleteParameter' | 'DeleteParameters',
+) => void;
+
+export function createSsmProvider(store: ParameterStore, region: string, onWrite: ParameterWriteListener = () => {}) {
   const arn = (name: string) =>
     `arn:aws:ssm:${region}:${ACCOUNT_ID}:parameter${name.startsWith('/') ? '' : '/'}${name}`;
   // Stands in for the KMS key: what a SecureString looks like to a reader without decryption.
@@ -191,11 +197,14 @@ export function createSsmProvider(store: ParameterStore, region: string) {
           ? {}
           : { description: input.Description ?? existing?.description }),
       });
+      onWrite([name], 'PutParameter');
       return { Version: version, Tier: 'Standard' };
     },
 
     deleteParameter: (input: DeleteParameterRequest): DeleteParameterResult => {
-      if (!store.delete(checkName(input.Name))) throw notFound(input.Name);
+      const name = checkName(input.Name);
+      if (!store.delete(name)) throw notFound(input.Name);
+      onWrite([name], 'DeleteParameter');
       return {};
     },
 
@@ -205,6 +214,7 @@ export function createSsmProvider(store: ParameterStore, region: string) {
       const deleted: string[] = [];
       const invalid: string[] = [];
       for (const name of names) (store.delete(checkName(name)) ? deleted : invalid).push(name);
+      if (deleted.length > 0) onWrite(deleted, 'DeleteParameters');
       return { DeletedParameters: deleted, InvalidParameters: invalid };
     },
 
@@ -235,8 +245,8 @@ export function createSsmProvider(store: ParameterStore, region: string) {
   };
 }
 
-export function ssmService(store: ParameterStore, region: string): JsonService {
-  const provider = createSsmProvider(store, region);
+export function ssmService(store: ParameterStore, region: string, onWrite?: ParameterWriteListener): JsonService {
+  const provider = createSsmProvider(store, region, onWrite);
   return {
     name: 'ssm',
     targetPrefix: 'AmazonSSM',

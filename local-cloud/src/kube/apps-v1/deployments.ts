@@ -23,7 +23,11 @@ function watchDeployments(cluster: Cluster, request: RouteRequest, namespace: st
       // What the API server sends when the version is older than what it keeps: the client lists again.
       stream.send(
         'ERROR',
-        new KubeError(410, 'Expired', `too old resource version: ${since} (${cluster.currentResourceVersion})`).toStatus(),
+        new KubeError(
+          410,
+          'Expired',
+          `too old resource version: ${since} (${cluster.currentResourceVersion})`,
+        ).toStatus(),
       );
       stream.end();
       return HANDLED;

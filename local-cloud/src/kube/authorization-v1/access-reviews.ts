@@ -26,7 +26,10 @@ function servedVerbs(attributes: ResourceAttributes): string[] {
  * its holder may do whatever is served, and nothing else (a verb or resource local-cloud does not
  * serve is "no", with the reason).
  */
-function review(spec: { resourceAttributes?: ResourceAttributes; nonResourceAttributes?: { path?: string; verb?: string } }) {
+function review(spec: {
+  resourceAttributes?: ResourceAttributes;
+  nonResourceAttributes?: { path?: string; verb?: string };
+}) {
   const resource = spec.resourceAttributes;
   if (resource) {
     const verbs = servedVerbs(resource);
@@ -54,7 +57,9 @@ function rules() {
   );
   return {
     resourceRules,
-    nonResourceRules: [{ verbs: ['get'], nonResourceURLs: ['/api', '/api/*', '/apis', '/apis/*', '/version', '/openapi/*'] }],
+    nonResourceRules: [
+      { verbs: ['get'], nonResourceURLs: ['/api', '/api/*', '/apis', '/apis/*', '/version', '/openapi/*'] },
+    ],
     incomplete: false,
   };
 }
@@ -70,9 +75,11 @@ function parse(body: unknown, kind: string): { spec?: Record<string, unknown> } 
  * The review kinds as kubectl's typed client sends them (protobuf), read into their JSON shape.
  * Field numbers from k8s.io/api/authorization/v1/generated.proto.
  */
+const EMPTY: Fields = new Map();
+
 export const accessReviewDecoders: Record<string, (fields: Fields) => unknown> = {
   SelfSubjectAccessReview: (fields) => {
-    const spec = message(fields, 2) ?? new Map();
+    const spec = message(fields, 2) ?? EMPTY;
     const resource = message(spec, 1);
     const nonResource = message(spec, 2);
     return {
@@ -97,7 +104,7 @@ export const accessReviewDecoders: Record<string, (fields: Fields) => unknown> =
   },
   SelfSubjectRulesReview: (fields) => ({
     kind: 'SelfSubjectRulesReview',
-    spec: { namespace: text(message(fields, 2) ?? new Map(), 1) },
+    spec: { namespace: text(message(fields, 2) ?? EMPTY, 1) },
   }),
 };
 
