@@ -5,6 +5,15 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+// `npm run demo -- --aws-timing`: rehearse an AWS talk (metrics as Application Signals publishes them).
+const args = process.argv.slice(2);
+const unknown = args.filter((arg) => arg !== '--aws-timing');
+if (unknown.length > 0) {
+  console.error(`Unknown option ${unknown.join(' ')}; the one option is --aws-timing.`);
+  process.exit(2);
+}
+const timing = args.includes('--aws-timing') ? { METRIC_TIMING: 'aws' } : {};
+
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const outputs = [
   'local-cloud/dist/main.js',
@@ -24,7 +33,7 @@ if (missing.length > 0) {
 const child = spawn(process.execPath, [path.join(root, 'local-cloud/dist/main.js')], {
   cwd: root,
   stdio: 'inherit',
-  env: { NEXT_TELEMETRY_DISABLED: '1', ...process.env },
+  env: { NEXT_TELEMETRY_DISABLED: '1', ...process.env, ...timing },
 });
 // Pass signals on: a terminal's Ctrl-C reaches both of us anyway (local-cloud treats the repeat
 // as one request), but a process manager signals only this script.

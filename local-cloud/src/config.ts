@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { APP_PREFIX_PATTERN, DEFAULT_APP_PREFIX, PORTS } from '@demo/contracts';
+import { APP_PREFIX_PATTERN, DEFAULT_APP_PREFIX, METRIC_TIMINGS, PORTS, type MetricTiming } from '@demo/contracts';
 
 const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
 const count = (fallback: number) => z.coerce.number().int().min(0).max(10).default(fallback);
@@ -36,6 +36,8 @@ const EnvSchema = z.object({
   /** The Delivery API's acquire timeout (its MYSQL_POOL_TIMEOUT_MS): how fast an exhausted pool answers 503. */
   DELIVERY_POOL_TIMEOUT_MS: z.coerce.number().int().positive().max(60_000).default(5000),
   METRICS_RETENTION_HOURS: z.coerce.number().min(1).max(24).default(3),
+  /** `aws`: rehearsal mode, metrics as Application Signals publishes them (`npm run demo -- --aws-timing`). */
+  METRIC_TIMING: z.enum(METRIC_TIMINGS).default('fast'),
   LOCAL_CLOUD_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'silent']).default('info'),
   /** Echo every replica's log lines on local-cloud's output. */
   LOCAL_CLOUD_WORKLOAD_LOGS: z.enum(['true', 'false']).default('false'),
@@ -63,6 +65,7 @@ export interface LocalCloudConfig {
   trafficRate: number;
   deliveryPoolTimeoutMs: number;
   retentionSeconds: number;
+  metricTiming: MetricTiming;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
   workloadLogs: boolean;
   searchPath: string;
@@ -107,6 +110,7 @@ export function loadConfig(repoRoot: string, env: NodeJS.ProcessEnv = process.en
     trafficRate: e.TRAFFIC_RATE,
     deliveryPoolTimeoutMs: e.DELIVERY_POOL_TIMEOUT_MS,
     retentionSeconds: e.METRICS_RETENTION_HOURS * 3600,
+    metricTiming: e.METRIC_TIMING,
     logLevel: e.LOCAL_CLOUD_LOG_LEVEL,
     workloadLogs: e.LOCAL_CLOUD_WORKLOAD_LOGS === 'true',
     searchPath: e.PATH,

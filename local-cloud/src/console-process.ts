@@ -52,6 +52,7 @@ export async function startConsole(
       AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
       KUBECONFIG: endpoints.kubeconfig,
       OTEL_EXPORTER_OTLP_ENDPOINT: endpoints.otlpUrl,
+      METRIC_TIMING: endpoints.metricTiming,
       AWS_EC2_METADATA_DISABLED: 'true',
     },
   });

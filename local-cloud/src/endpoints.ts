@@ -1,4 +1,4 @@
-import { formatEndpointsFile } from '@demo/contracts';
+import { formatEndpointsFile, type MetricTiming } from '@demo/contracts';
 
 /** Where a running local-cloud answers: what `.demo/endpoints.env` tells every client. */
 export interface Endpoints {
@@ -11,6 +11,7 @@ export interface Endpoints {
   orderApiUrl: string;
   deliveryApiUrl: string;
   mysql: string;
+  metricTiming: MetricTiming;
 }
 
 /** The local credentials every client signs with (`AWS_ACCESS_KEY_ID` / `AWS_SECRET_ACCESS_KEY`). */
@@ -30,6 +31,7 @@ export function endpointsFile(endpoints: Endpoints, consoleUrl?: string): string
     ORDER_API_URL: endpoints.orderApiUrl,
     DELIVERY_API_URL: endpoints.deliveryApiUrl,
     OTEL_EXPORTER_OTLP_ENDPOINT: endpoints.otlpUrl,
+    ...(endpoints.metricTiming === 'aws' ? { METRIC_TIMING: 'aws' as const } : {}),
     ...(consoleUrl ? { CONSOLE_URL: consoleUrl } : {}),
   });
 }

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { ENDPOINTS_FILE_NAME } from '@demo/contracts';
+import { AWS_METRIC_TIMING, ENDPOINTS_FILE_NAME } from '@demo/contracts';
 import pino from 'pino';
 import { loadConfig } from './config';
 import { startConsole, type ConsoleProcess } from './console-process';
@@ -79,6 +79,12 @@ async function main(): Promise<void> {
       `  OTLP receiver    ${e.otlpUrl}          (recent traces: ${e.otlpUrl}/api/traces)`,
       `  MySQL            ${e.mysql}`,
       '',
+      ...(e.metricTiming === 'aws'
+        ? [
+            `Rehearsal mode (--aws-timing): metrics in ${AWS_METRIC_TIMING.periodSeconds} s periods, readable ${AWS_METRIC_TIMING.publishLagSeconds} s after their minute ends, as on AWS.`,
+            '',
+          ]
+        : []),
       'Try, in another terminal:',
       `  curl -s -X POST ${e.orderApiUrl}/api/orders -H 'content-type: application/json' \\`,
       `    -d '{"customer_name":"Jane Doe","items":[{"product_id":"LAPTOP-001","quantity":1,"price":999.99}],"shipping_address":"123 Main Street, Springfield"}'`,

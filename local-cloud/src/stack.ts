@@ -169,7 +169,7 @@ export async function startLocalCloud(config: LocalCloudConfig, logger: Logger):
       credentials: LOCAL_CREDENTIALS,
       host: config.host,
       port: config.ports.aws,
-      jsonServices: [ssmService(parameters, config.region, onParameterWrite), cloudWatchService(pipeline.metrics)],
+      jsonServices: [ssmService(parameters, config.region, onParameterWrite), cloudWatchService(pipeline.metrics, { timing: config.metricTiming })],
       restServices: [
         applicationSignalsService(
           pipeline.metrics,
@@ -257,6 +257,7 @@ export async function startLocalCloud(config: LocalCloudConfig, logger: Logger):
       orderApiUrl: `http://${config.host}:${orderPort}`,
       deliveryApiUrl: `http://${config.host}:${deliveryPort}`,
       mysql: mysql.description,
+      metricTiming: config.metricTiming,
     };
 
     return {

@@ -38,9 +38,9 @@ interface Session {
 }
 
 /** Runs `scripts/demo.mjs` on free ports and a given data directory until it says ready. */
-async function startDemo(dir: string): Promise<Session> {
+async function startDemo(dir: string, args: string[] = []): Promise<Session> {
   const started = Date.now();
-  const demo = spawn(process.execPath, [path.join(repoRoot, 'scripts/demo.mjs')], {
+  const demo = spawn(process.execPath, [path.join(repoRoot, 'scripts/demo.mjs'), ...args], {
     cwd: repoRoot,
     env: {
       PATH: process.env.PATH ?? '',
@@ -84,6 +84,18 @@ async function startDemo(dir: string): Promise<Session> {
 }
 
 describe('npm run demo', () => {
+  it('refuses an option it does not know, before building or starting anything', async () => {
+    const demo = spawn(process.execPath, [path.join(repoRoot, 'scripts/demo.mjs'), '--aws-timeing'], {
+      cwd: repoRoot,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    demo.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => demo.once('exit', resolve));
+    expect(code).toBe(2);
+    expect(output).toContain('Unknown option --aws-timeing; the one option is --aws-timing.');
+  });
+
   it("reaches ready, serves an order, stops without leaving a process, and a second start finds the first one's state", async () => {
     dataDir = await mkdtemp(path.join(os.tmpdir(), 'demo-'));
     const first = await startDemo(dataDir);
@@ -101,6 +113,7 @@ describe('npm run demo', () => {
         ]),
       );
       expect(first.output()).toContain(first.env.ORDER_API_URL);
+      expect(first.env.METRIC_TIMING).toBeUndefined();
       expect(existsSync(first.env.KUBECONFIG ?? '')).toBe(true);
       const response = await fetch(`${first.env.ORDER_API_URL}/api/orders`, {
         method: 'POST',
@@ -128,8 +141,11 @@ describe('npm run demo', () => {
     expect(first.pids.filter(alive)).toEqual([]);
     expect(first.output()).toMatch(/Stopped cleanly/);
 
-    const second = await startDemo(dataDir);
+    // The second start rehearses AWS timing: the banner says so, and endpoints.env tells the clients.
+    const second = await startDemo(dataDir, ['--aws-timing']);
     try {
+      expect(second.env.METRIC_TIMING).toBe('aws');
+      expect(second.output()).toContain('Rehearsal mode (--aws-timing): metrics in 60 s periods, readable 180 s after');
       const order = await fetch(`${second.env.ORDER_API_URL}/api/orders/ORD-DEMO0001`);
       expect(order.status).toBe(200);
       const config = (await (await fetch(`${second.env.DELIVERY_API_URL}/api/delivery/config`)).json()) as {

@@ -1,7 +1,7 @@
 // No 'server-only' here: proxy.ts (outside the React server bundle) reads the config too.
 import path from 'node:path';
 import { z } from 'zod';
-import { APP_PREFIX_PATTERN } from '@demo/contracts';
+import { APP_PREFIX_PATTERN, METRIC_TIMINGS, type MetricTiming } from '@demo/contracts';
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 
@@ -38,6 +38,8 @@ const EnvSchema = z.object({
   /** local target: local-cloud's OTLP receiver, which also serves recent traces. */
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
   EKS_CLUSTER_NAME: z.string().min(1).optional(),
+  /** Local target only: `aws` when local-cloud rehearses AWS's metric timing (else endpoints.env says). */
+  METRIC_TIMING: z.enum(METRIC_TIMINGS).optional(),
   K8S_NAMESPACE: z.string().min(1).default('default'),
   /** Caps on what a burst may ask for. */
   CONSOLE_MAX_RATE: z.coerce.number().positive().max(20_000).default(500),
@@ -77,6 +79,7 @@ export interface ConsoleConfig {
     tracesUrl?: string;
     clusterName?: string;
     namespace: string;
+    metricTiming?: MetricTiming;
   };
   caps: { maxRate: number; maxDurationSeconds: number; maxInFlight: number };
   autoRestoreMinutes: number;
@@ -144,6 +147,7 @@ export function loadConsoleConfig(
       ...(e.KUBECONFIG ? { kubeconfig: e.KUBECONFIG } : {}),
       ...(e.OTEL_EXPORTER_OTLP_ENDPOINT ? { tracesUrl: e.OTEL_EXPORTER_OTLP_ENDPOINT } : {}),
       ...(e.EKS_CLUSTER_NAME ? { clusterName: e.EKS_CLUSTER_NAME } : {}),
+      ...(e.METRIC_TIMING ? { metricTiming: e.METRIC_TIMING } : {}),
       namespace: e.K8S_NAMESPACE,
     },
     caps: {

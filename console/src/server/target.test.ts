@@ -98,6 +98,54 @@ describe('target resolution', () => {
     });
   });
 
+  it('local: in rehearsal mode reads metrics as the aws target does (60 s periods, published late)', () => {
+    const endpoints = file(
+      'rehearsal.env',
+      formatEndpointsFile({
+        APP_PREFIX: 'ts',
+        AWS_ENDPOINT_URL: 'http://127.0.0.1:9999',
+        AWS_REGION: 'eu-west-1',
+        AWS_DEFAULT_REGION: 'eu-west-1',
+        AWS_ACCESS_KEY_ID: 'local-cloud',
+        AWS_SECRET_ACCESS_KEY: 'local-cloud',
+        AWS_EC2_METADATA_DISABLED: 'true',
+        KUBECONFIG: '/tmp/kc',
+        ORDER_API_URL: 'http://127.0.0.1:8080',
+        DELIVERY_API_URL: 'http://127.0.0.1:5000',
+        OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318',
+        METRIC_TIMING: 'aws',
+      }),
+    );
+    const rehearsal = resolveTarget(loadConsoleConfig({ CONSOLE_ENDPOINTS_FILE: endpoints }, dir));
+    const aws = resolveTarget(
+      loadConsoleConfig({ CONSOLE_TARGET: 'aws', EKS_CLUSTER_NAME: 'c', AWS_REGION: 'eu-west-1' }, dir),
+    );
+    expect(rehearsal).toMatchObject({ kind: 'local', basePeriodSeconds: 60, publishLagSeconds: 180 });
+    expect([rehearsal.basePeriodSeconds, rehearsal.publishLagSeconds]).toEqual([
+      aws.basePeriodSeconds,
+      aws.publishLagSeconds,
+    ]);
+    expect(rehearsal.sources['metric timing']).toContain('AWS rehearsal');
+    // The environment (what local-cloud hands the console it starts) says the same.
+    const fromEnv = resolveTarget(
+      loadConsoleConfig(
+        {
+          AWS_ENDPOINT_URL: 'http://127.0.0.1:9999',
+          KUBECONFIG: '/tmp/kc',
+          AWS_ACCESS_KEY_ID: 'a',
+          AWS_SECRET_ACCESS_KEY: 'b',
+          METRIC_TIMING: 'aws',
+        },
+        dir,
+      ),
+    );
+    expect(fromEnv.basePeriodSeconds).toBe(60);
+    expect(
+      resolveTarget(loadConsoleConfig({ CONSOLE_ENDPOINTS_FILE: endpoints, METRIC_TIMING: 'fast' }, dir))
+        .basePeriodSeconds,
+    ).toBe(5);
+  });
+
   it('local: says how to get endpoints when there are none', () => {
     expect(() =>
       resolveTarget(loadConsoleConfig({ CONSOLE_ENDPOINTS_FILE: path.join(dir, 'missing.env') }, dir)),

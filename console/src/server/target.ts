@@ -2,7 +2,7 @@ import 'server-only';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { DEFAULT_APP_PREFIX, parseEndpointsFile, type LocalEndpoints } from '@demo/contracts';
+import { AWS_METRIC_TIMING, DEFAULT_APP_PREFIX, parseEndpointsFile, type LocalEndpoints } from '@demo/contracts';
 import type { ConsoleConfig } from './config';
 import { TargetError } from './errors';
 
@@ -73,11 +73,13 @@ export function resolveTarget(config: ConsoleConfig): Target {
       );
     const prefix = config.env.prefix ?? file.APP_PREFIX ?? DEFAULT_APP_PREFIX;
     const tracesUrl = config.env.tracesUrl ?? file.OTEL_EXPORTER_OTLP_ENDPOINT;
+    // Rehearsal mode: local-cloud publishes as AWS does, so the charts read it as the aws target would.
+    const rehearsal = (config.env.metricTiming ?? file.METRIC_TIMING) === 'aws';
     return {
       kind: 'local',
       ...(tracesUrl ? { tracesUrl } : {}),
-      basePeriodSeconds: 5,
-      publishLagSeconds: 2,
+      basePeriodSeconds: rehearsal ? AWS_METRIC_TIMING.periodSeconds : 5,
+      publishLagSeconds: rehearsal ? AWS_METRIC_TIMING.publishLagSeconds : 2,
       prefix,
       region: config.env.region ?? file.AWS_REGION ?? 'us-east-1',
       namespace: config.env.namespace,
@@ -85,7 +87,10 @@ export function resolveTarget(config: ConsoleConfig): Target {
       awsEndpoint,
       localCredentials,
       kubeconfig,
-      sources: { endpoints: source },
+      sources: {
+        endpoints: source,
+        ...(rehearsal ? { 'metric timing': `AWS rehearsal: ${AWS_METRIC_TIMING.periodSeconds} s periods, published ${AWS_METRIC_TIMING.publishLagSeconds} s late (--aws-timing)` } : {}),
+      },
     };
   }
   let state: z.infer<typeof ClusterStateSchema> | undefined;
@@ -111,9 +116,8 @@ export function resolveTarget(config: ConsoleConfig): Target {
   const kubeContext = config.env.clusterName ? undefined : state?.cluster.kube_context;
   return {
     kind: 'aws',
-    basePeriodSeconds: 60,
-    // Application Signals metrics travel through EMF logs; a few minutes of lag is normal.
-    publishLagSeconds: 180,
+    basePeriodSeconds: AWS_METRIC_TIMING.periodSeconds,
+    publishLagSeconds: AWS_METRIC_TIMING.publishLagSeconds,
     prefix,
     region,
     namespace,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { METRIC_TIMINGS } from './metric-timing';
 
 /**
  * `.demo/endpoints.env`, the front door to a running local-cloud: `set -a; . .demo/endpoints.env`
@@ -20,6 +21,8 @@ export const LocalEndpointsSchema = z.object({
   ORDER_API_URL: z.url(),
   DELIVERY_API_URL: z.url(),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url(),
+  /** `aws` in rehearsal mode (1-minute metrics, published minutes late); absent means fast. */
+  METRIC_TIMING: z.enum(METRIC_TIMINGS).optional(),
   /** Present once the console runs. */
   CONSOLE_URL: z.url().optional(),
 });

@@ -9,3 +9,4 @@ export * from './sample-orders';
 export * from './rollout';
 export * from './traces';
 export * from './endpoints-file';
+export * from './metric-timing';

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MetricStore } from '../../telemetry/metric-store';
 import { startAwsEndpoint, type AwsEndpoint } from '../endpoint';
 import { decodeQueryForm } from '../query-protocol';
-import { cloudWatchService } from './provider';
+import { cloudWatchService, createCloudWatchProvider } from './provider';
 
 /**
  * CloudWatch over each protocol its model declares, driven by the real @aws-sdk/client-cloudwatch
@@ -172,5 +172,45 @@ describe('awsQuery forms', () => {
     ['a stray member segment', 'Ids.member.1.member=a', /Misplaced "member"/],
   ])('refuses %s', (_name, form, message) => {
     expect(() => decode(form)).toThrow(message);
+  });
+});
+
+describe('rehearsal mode (timing: aws)', () => {
+  const MINUTE = 60_000;
+  const M = Math.floor(Date.now() / MINUTE) * MINUTE - 10 * MINUTE; // the store keeps what is recent
+  const metrics = new MetricStore({ retentionSeconds: 3 * 3600, maxSeries: 10 });
+  for (let i = 0; i < 30; i++) metrics.record('Latency', order, 20, M + i * 2000);
+  let clock = M;
+  const provider = createCloudWatchProvider(metrics, { timing: 'aws', now: () => clock });
+  const ask = (period: number) =>
+    provider.getMetricData({
+      StartTime: new Date(M - 10 * MINUTE),
+      EndTime: new Date(M + 10 * MINUTE),
+      ScanBy: 'TimestampAscending',
+      MetricDataQueries: [
+        {
+          Id: 'count',
+          MetricStat: {
+            Metric: {
+              Namespace: 'ApplicationSignals',
+              MetricName: 'Latency',
+              Dimensions: Object.entries(order).map(([Name, Value]) => ({ Name, Value })),
+            },
+            Period: period,
+            Stat: 'SampleCount',
+          },
+        },
+      ],
+    });
+
+  it('shows a minute only 180 s after it ended, as Application Signals publishes it', () => {
+    clock = M + MINUTE + 179_000;
+    expect(ask(60).MetricDataResults?.[0]?.Values).toEqual([]);
+    clock = M + MINUTE + 180_000;
+    expect(ask(60).MetricDataResults?.[0]).toMatchObject({ Values: [30], Timestamps: [new Date(M)] });
+  });
+
+  it('refuses periods under a minute, as for a standard-resolution metric', () => {
+    expect(() => ask(5)).toThrow(/standard resolution; the period must be a multiple of 60 seconds/);
   });
 });

@@ -2,6 +2,11 @@
  * CloudWatch, the calls the project makes: GetMetricData and ListMetrics, over the Application
  * Signals metrics local-cloud derives from spans (namespace `ApplicationSignals`).
  *
+ * Timing: by default every metric is high resolution (1 s) and readable within a second. With
+ * `timing: 'aws'` (rehearsal mode) they behave as Application Signals' do on AWS: standard
+ * resolution, so a Period under 60 s is refused, and a minute is readable only
+ * AWS_METRIC_TIMING.publishLagSeconds after it ended.
+ *
  * LIMITATIONS: no metric math (`Expression` is refused), no PutMetricData (every metric comes from
  * spans), `Unit` filters are ignored, `LabelOptions` are ignored, ListMetrics' `RecentlyActive`
  * means "has data in the last 3 hours" (all that is kept), no cross-account options.
@@ -15,6 +20,7 @@ import type {
   ListMetricsOutput,
   MetricDataResult,
 } from '@aws-sdk/client-cloudwatch';
+import { AWS_METRIC_TIMING, type MetricTiming } from '@demo/contracts';
 import { AwsError } from '../errors';
 import { wireTimeToSeconds, type JsonService } from '../json-protocol';
 import { isStatistic, METRIC_NAMES, NAMESPACE, type MetricName, type MetricStore } from '../../telemetry/metric-store';
@@ -56,7 +62,15 @@ function decodeToken(token: string | undefined): number {
 
 const encodeToken = (offset: number) => Buffer.from(String(offset)).toString('base64url');
 
-export function createCloudWatchProvider(metrics: MetricStore) {
+export interface CloudWatchOptions {
+  timing?: MetricTiming;
+  /** Epoch ms; tests move it. */
+  now?: () => number;
+}
+
+export function createCloudWatchProvider(metrics: MetricStore, options: CloudWatchOptions = {}) {
+  const awsTiming = options.timing === 'aws';
+  const now = options.now ?? Date.now;
   return {
     getMetricData: (input: GetMetricDataInput): GetMetricDataOutput => {
       const queries = input.MetricDataQueries;
@@ -65,9 +79,12 @@ export function createCloudWatchProvider(metrics: MetricStore) {
       if (!input.StartTime) throw missing('StartTime');
       if (!input.EndTime) throw missing('EndTime');
       const start = Math.floor(wireTimeToSeconds(input.StartTime));
-      const end = Math.floor(wireTimeToSeconds(input.EndTime));
-      if (Number.isNaN(start) || Number.isNaN(end)) throw invalid('StartTime and EndTime must be timestamps.');
-      if (end <= start) throw invalid('The parameter EndTime must be greater than StartTime.');
+      const asked = Math.floor(wireTimeToSeconds(input.EndTime));
+      if (Number.isNaN(start) || Number.isNaN(asked)) throw invalid('StartTime and EndTime must be timestamps.');
+      if (asked <= start) throw invalid('The parameter EndTime must be greater than StartTime.');
+      // Rehearsal: only whole minutes that AWS would have published by now.
+      const published = Math.floor((now() / 1000 - AWS_METRIC_TIMING.publishLagSeconds) / 60) * 60;
+      const end = awsTiming ? Math.min(asked, published) : asked;
       const descending = (input.ScanBy ?? 'TimestampDescending') === 'TimestampDescending';
       const ids = new Set<string>();
 
@@ -87,6 +104,10 @@ export function createCloudWatchProvider(metrics: MetricStore) {
         if (!period || !(HIGH_RESOLUTION_PERIODS.has(period) || period % 60 === 0)) {
           throw invalid(`Query ${query.Id}: the period must be 1, 5, 10, 20, 30 or a multiple of 60 seconds.`);
         }
+        if (awsTiming && period % 60 !== 0)
+          throw invalid(
+            `Query ${query.Id}: Application Signals metrics are standard resolution; the period must be a multiple of 60 seconds.`,
+          );
         if (!stat.Stat || !isStatistic(stat.Stat)) {
           throw invalid(
             `Query ${query.Id}: unsupported statistic "${stat.Stat ?? ''}"; use Average, Sum, SampleCount, Minimum, Maximum or pNN.`,
@@ -94,9 +115,10 @@ export function createCloudWatchProvider(metrics: MetricStore) {
         }
         const name = stat.Metric.MetricName;
         const known = stat.Metric.Namespace === NAMESPACE && METRIC_NAMES.includes(name as MetricName);
-        const points = known
-          ? metrics.query(name as MetricName, toDimensions(stat.Metric.Dimensions), stat.Stat, period, start, end)
-          : [];
+        const points =
+          known && end > start
+            ? metrics.query(name as MetricName, toDimensions(stat.Metric.Dimensions), stat.Stat, period, start, end)
+            : [];
         if (descending) points.reverse();
         if (query.ReturnData === false) continue;
         results.push({
@@ -167,8 +189,8 @@ export function createCloudWatchProvider(metrics: MetricStore) {
  * CloudWatch over its three protocols, as the model (smithy `awsJson1_0`, `awsQuery`,
  * `rpcv2Cbor`) declares: the SDK v3 speaks JSON 1.0, AWS CLI v2 before 2.23 awsQuery.
  */
-export function cloudWatchService(metrics: MetricStore): JsonService {
-  const provider = createCloudWatchProvider(metrics);
+export function cloudWatchService(metrics: MetricStore, options: CloudWatchOptions = {}): JsonService {
+  const provider = createCloudWatchProvider(metrics, options);
   return {
     name: 'cloudwatch',
     targetPrefix: 'GraniteServiceVersion20100801',
