@@ -169,7 +169,10 @@ export async function startLocalCloud(config: LocalCloudConfig, logger: Logger):
       credentials: LOCAL_CREDENTIALS,
       host: config.host,
       port: config.ports.aws,
-      jsonServices: [ssmService(parameters, config.region, onParameterWrite), cloudWatchService(pipeline.metrics, { timing: config.metricTiming })],
+      jsonServices: [
+        ssmService(parameters, config.region, onParameterWrite),
+        cloudWatchService(pipeline.metrics, { timing: config.metricTiming }),
+      ],
       restServices: [
         applicationSignalsService(
           pipeline.metrics,

@@ -89,7 +89,11 @@ export function resolveTarget(config: ConsoleConfig): Target {
       kubeconfig,
       sources: {
         endpoints: source,
-        ...(rehearsal ? { 'metric timing': `AWS rehearsal: ${AWS_METRIC_TIMING.periodSeconds} s periods, published ${AWS_METRIC_TIMING.publishLagSeconds} s late (--aws-timing)` } : {}),
+        ...(rehearsal
+          ? {
+              'metric timing': `AWS rehearsal: ${AWS_METRIC_TIMING.periodSeconds} s periods, published ${AWS_METRIC_TIMING.publishLagSeconds} s late (--aws-timing)`,
+            }
+          : {}),
       },
     };
   }
