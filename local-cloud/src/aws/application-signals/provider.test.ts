@@ -4,7 +4,6 @@ import {
   ListServiceDependenciesCommand,
   ListServiceOperationsCommand,
   ListServicesCommand,
-  ResourceNotFoundException,
   ValidationException,
 } from '@aws-sdk/client-application-signals';
 import pino from 'pino';
@@ -166,14 +165,18 @@ describe('GetService', () => {
     expect(out.Service?.MetricReferences).toHaveLength(3);
   });
 
-  it('answers an unknown service with ResourceNotFoundException (404)', async () => {
+  it('answers an unknown service with ValidationException, the one client error the model declares for it', async () => {
     const error = await client
       .send(new GetServiceCommand({ ...window, KeyAttributes: { ...orderKey, Name: 'nope' } }))
       .catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(ResourceNotFoundException);
-    expect((error as ResourceNotFoundException).$metadata.httpStatusCode).toBe(404);
-    // The members the model declares for it, which the SDK hands over.
-    expect(error).toMatchObject({ ResourceType: 'Service', ResourceId: 'nope' });
+    expect(error).toBeInstanceOf(ValidationException);
+    expect((error as ValidationException).$metadata.httpStatusCode).toBe(400);
+    expect((error as Error).message).toBe('Service nope in local:ts has no data between the given times.');
+    // Its operations and dependencies are simply none.
+    const operations = await client.send(
+      new ListServiceOperationsCommand({ ...window, KeyAttributes: { ...orderKey, Name: 'nope' } }),
+    );
+    expect(operations.ServiceOperations).toEqual([]);
   });
 
   it('refuses KeyAttributes without an Environment with ValidationException', async () => {

@@ -19,7 +19,7 @@ import type {
   ServiceSummary,
   StartDiscoveryOutput,
 } from '@aws-sdk/client-application-signals';
-import { AwsError, validationError } from '../errors';
+import { validationError } from '../errors';
 import { wireTimeToSeconds } from '../json-protocol';
 import type { RestRequest, RestService } from '../rest-protocol';
 import { page } from './paging';
@@ -120,14 +120,8 @@ export function applicationSignalsService(
         summary.KeyAttributes.Environment === key.Environment &&
         key.Type === 'Service',
     );
-    if (!found)
-      throw new AwsError(
-        'ResourceNotFoundException',
-        `Service ${key.Name} in ${key.Environment} has no data between the given times.`,
-        404,
-        undefined,
-        { ResourceType: 'Service', ResourceId: key.Name },
-      );
+    // The model declares only ValidationException and ThrottlingException for GetService.
+    if (!found) throw validationError(`Service ${key.Name} in ${key.Environment} has no data between the given times.`);
     return found;
   };
 
@@ -184,7 +178,6 @@ export function applicationSignalsService(
         handler: ({ query, body }: RestRequest): ListServiceOperationsOutput => {
           const window = windowOf(query);
           const key = keyAttributesOf(body);
-          findService(window, key);
           const operations = latencySeries(window)
             .filter(
               (series) => of(series, key) && hasExactly(series.dimensions, ['Environment', 'Service', 'Operation']),
@@ -207,7 +200,6 @@ export function applicationSignalsService(
         handler: ({ query, body }: RestRequest): ListServiceDependenciesOutput => {
           const window = windowOf(query);
           const key = keyAttributesOf(body);
-          findService(window, key);
           const known = new Set(summaries(window).map((summary) => summary.KeyAttributes?.Name));
           const withOperation = latencySeries(window).filter(
             (series) => of(series, key) && 'Operation' in series.dimensions && 'RemoteOperation' in series.dimensions,

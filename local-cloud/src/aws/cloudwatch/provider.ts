@@ -52,13 +52,15 @@ function toDimensions(dimensions: Dimension[] | undefined): Record<string, strin
   return result;
 }
 
-function decodeToken(token: string | undefined): number {
+/** A page token; a bad one is the error the operation's model declares (GetMetricData's InvalidNextToken, ListMetrics' InvalidParameterValue). */
+function decodeToken(token: string | undefined, refusal: () => AwsError): number {
   if (!token) return 0;
   const offset = Number(Buffer.from(token, 'base64url').toString());
-  if (!Number.isInteger(offset) || offset < 0)
-    throw new AwsError('InvalidNextToken', 'The NextToken is not valid.', 400, 'InvalidNextToken');
+  if (!Number.isInteger(offset) || offset < 0) throw refusal();
   return offset;
 }
+
+const badToken = () => new AwsError('InvalidNextToken', 'The NextToken is not valid.', 400, 'InvalidNextToken');
 
 const encodeToken = (offset: number) => Buffer.from(String(offset)).toString('base64url');
 
@@ -132,7 +134,7 @@ export function createCloudWatchProvider(metrics: MetricStore, options: CloudWat
 
       // Page over all datapoints of all results in order, as CloudWatch does past MaxDatapoints.
       const max = input.MaxDatapoints ?? DEFAULT_MAX_DATAPOINTS;
-      let skip = decodeToken(input.NextToken);
+      let skip = decodeToken(input.NextToken, badToken);
       let room = max;
       let consumed = skip;
       const paged: MetricDataResult[] = [];
@@ -171,7 +173,7 @@ export function createCloudWatchProvider(metrics: MetricStore, options: CloudWat
               (filter.Value === undefined || series.dimensions[filter.Name] === filter.Value),
           ),
         );
-      const offset = decodeToken(input.NextToken);
+      const offset = decodeToken(input.NextToken, () => invalid('The NextToken is not valid.'));
       const page = matching.slice(offset, offset + LIST_PAGE_SIZE);
       return {
         Metrics: page.map((series) => ({
