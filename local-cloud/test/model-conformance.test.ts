@@ -163,7 +163,7 @@ async function call(service: Service, operation: string, input: Record<string, u
       // Timestamps in a query string are ISO 8601, as the SDK writes them.
       query[name] = name.endsWith('Time')
         ? new Date(Number(value) * 1000).toISOString()
-        : String(value as string | number);
+        : String(value);
     }
     headers['content-type'] = 'application/json';
   } else {
