@@ -158,12 +158,10 @@ async function call(service: Service, operation: string, input: Record<string, u
       Object.entries(input).filter(([name]) => !route.query?.includes(name) && !route.path.includes(`{${name}}`)),
     );
     for (const name of route.query ?? []) {
-      const value = input[name];
+      const value = input[name] as string | number | undefined;
       if (value === undefined) continue;
       // Timestamps in a query string are ISO 8601, as the SDK writes them.
-      query[name] = name.endsWith('Time')
-        ? new Date(Number(value) * 1000).toISOString()
-        : String(value);
+      query[name] = name.endsWith('Time') ? new Date(Number(value) * 1000).toISOString() : String(value);
     }
     headers['content-type'] = 'application/json';
   } else {
