@@ -21,7 +21,8 @@ import { startTestCloud, type TestCloud } from '../test-cloud';
  * Only whoever holds local-cloud's credentials may drive it, as on AWS and EKS: forged Host
  * names, unsigned or wrongly signed AWS calls and Kubernetes calls without the kubeconfig's token
  * are refused with the real error shapes, and change nothing. The same credentials work in the
- * real clients: the AWS SDK, client-node, and the kubectl and aws CLIs when they are installed.
+ * real clients: the AWS SDK, client-node, and the kubectl and aws CLIs when they are installed
+ * (test/real-clients.test.ts runs every command local-cloud's README shows).
  */
 const repoRoot = path.resolve(__dirname, '..', '..');
 const names = appNames('ts');
@@ -345,26 +346,6 @@ describe.skipIf(!(await has('kubectl')))('kubectl with the kubeconfig (skipped: 
     const refused = await cli('kubectl', ['get', 'deployments', '-o', 'name'], { KUBECONFIG: stripped });
     expect(refused.ok).toBe(false);
     expect(refused.out).toMatch(/Unauthorized|must be logged in/);
-  });
-
-  it('gets deploy, po and svc by their short names, with the columns a real API server prints', async () => {
-    const deploy = await cli('kubectl', ['get', 'deploy']);
-    expect(deploy.ok, deploy.out).toBe(true);
-    expect(deploy.out).toMatch(/^NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE\n/);
-    expect(deploy.out).toMatch(new RegExp(`^${names.deliveryApi}\\s+2/2\\s+2\\s+2\\s+\\S+$`, 'm'));
-    const wide = await cli('kubectl', ['get', 'deploy', names.orderApi, '-o', 'wide']);
-    expect(wide.out).toMatch(/CONTAINERS\s+IMAGES\s+SELECTOR/);
-    expect(wide.out).toContain(`app=${names.orderApi}`);
-    const pods = await cli('kubectl', ['get', 'po', '-l', `app=${names.deliveryApi}`]);
-    expect(pods.out).toMatch(/^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE\n/);
-    expect(pods.out.match(/\s1\/1\s+Running\s+0\s/g)).toHaveLength(2);
-    const svc = await cli('kubectl', ['get', 'svc', names.orderApi]);
-    expect(svc.out).toMatch(/^NAME\s+TYPE\s+CLUSTER-IP\s+EXTERNAL-IP\s+PORT\(S\)\s+AGE\n/);
-    expect(svc.out).toMatch(new RegExp(`^${names.orderApi}\\s+LoadBalancer\\s`, 'm'));
-    const all = await cli('kubectl', ['get', 'all']);
-    expect(all.ok, all.out).toBe(true);
-    expect(all.out).toContain(`deployment.apps/${names.trafficGenerator}`);
-    expect(all.out).toContain(`service/${names.deliveryApi}`);
   });
 
   it('patches with --type=json, and an invalid patch names the field at fault', async () => {
