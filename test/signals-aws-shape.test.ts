@@ -1,6 +1,7 @@
 import {
   ApplicationSignalsClient,
   BatchGetServiceLevelObjectiveBudgetReportCommand,
+  ListEntityEventsCommand,
   ListServiceLevelObjectivesCommand,
   ListServiceOperationsCommand,
   ListServicesCommand,
@@ -185,7 +186,25 @@ describe('the signals module on both targets', () => {
       .on(ListServicesCommand)
       .resolves(listServices)
       .on(ListServiceOperationsCommand)
-      .resolves(listOperations);
+      .resolves(listOperations)
+      // As the AWS CLI's list-entity-events example shows a deployment of an EKS workload.
+      .on(ListEntityEventsCommand)
+      .resolves({
+        StartTime: new Date(T - 3600_000),
+        EndTime: new Date(T + 3600_000),
+        ChangeEvents: [
+          {
+            Timestamp: new Date(T + MINUTE + 30_000),
+            AccountId: '123456789012',
+            Region: 'us-east-1',
+            Entity: { Type: 'Service', Name: names.orderApi, Environment: ENV },
+            ChangeEventType: 'DEPLOYMENT',
+            EventId: 'b9a6ac4e-0000-4000-8000-000000000000',
+            UserName: 'presenter',
+            EventName: 'UpdateDeployment',
+          },
+        ],
+      });
     cloudwatchMock.on(GetMetricDataCommand).callsFake((input: GetMetricDataInput) => ({
       MetricDataResults: (input.MetricDataQueries ?? []).map((q) => {
         const stat = q.MetricStat?.Stat ?? '';
@@ -204,7 +223,21 @@ describe('the signals module on both targets', () => {
       const aws = new Signals(awsClients, target('aws', ENV), names, history());
       const awsView = await aws.chart({ service: names.orderApi, operation: 'POST /api/orders', ...window });
 
-      expect(shape(awsView)).toEqual(shape(localView));
+      expect(shape({ ...awsView, markers: [] })).toEqual(shape({ ...localView, markers: [] }));
+      // Application Signals' own change events become markers beside the console's.
+      expect(awsView.markers.map((m) => [m.kind, m.label, m.t, m.detail])).toEqual([
+        [
+          'deployment',
+          'deploy',
+          T + MINUTE + 30_000,
+          'Application Signals: deployment (UpdateDeployment by presenter)',
+        ],
+      ]);
+      expect(signalsMock.commandCalls(ListEntityEventsCommand)[0]?.args[0].input.Entity).toEqual({
+        Type: 'Service',
+        Name: names.orderApi,
+        Environment: ENV,
+      });
       expect(awsView.window).toEqual(localView.window);
       expect(awsView.points.map((p) => p.t)).toEqual(localView.points.map((p) => p.t));
       // The same facts from both: request and fault counts per minute.
@@ -310,14 +343,20 @@ describe('SLOs before any traffic', () => {
       ],
       logger: pino({ level: 'silent' }),
     });
-    const config = { endpoint: empty.url, region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } };
+    const config = {
+      endpoint: empty.url,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+    };
     const clients = { signals: new ApplicationSignalsClient(config), cloudwatch: new CloudWatchClient(config) };
     try {
       const fresh = new Signals(clients, target('local', 'local:ts'), names, history());
-      await expect(fresh.slos.ensure()).rejects.toMatchObject({
-        status: 409,
-        message: expect.stringContaining('No metrics have been reported for operation "POST /api/orders"'),
-      });
+      const refusal = (await fresh.slos.ensure().catch((error: unknown) => error)) as {
+        status?: number;
+        message?: string;
+      };
+      expect(refusal.status).toBe(409);
+      expect(refusal.message).toContain('No metrics have been reported for operation "POST /api/orders"');
       expect((await fresh.slos.report()).map((row) => row.arn)).toEqual(['', '']);
     } finally {
       clients.signals.destroy();

@@ -185,6 +185,27 @@ describe('GetParametersByPath', () => {
     }
   });
 
+  it('pages by best effort, as the service does: a token may lead to a short or empty page, so clients follow NextToken', async () => {
+    // /app/a, /app/b, /app/c, /app/deep/d: a page looks at 2 of them; /app/deep/d is not one level down.
+    const pages: string[][] = [];
+    let token: string | undefined;
+    do {
+      const page = await ssm.send(
+        new GetParametersByPathCommand({ Path: '/app', MaxResults: 2, ...(token ? { NextToken: token } : {}) }),
+      );
+      pages.push(page.Parameters?.map((p) => p.Name ?? '') ?? []);
+      token = page.NextToken;
+    } while (token);
+    expect(pages).toEqual([['/app/a', '/app/b'], ['/app/c']]);
+    const full = await ssm.send(new GetParametersByPathCommand({ Path: '/app', MaxResults: 3 }));
+    expect(full.Parameters?.map((p) => p.Name)).toEqual(['/app/a', '/app/b', '/app/c']);
+    expect(full.NextToken).toBeTruthy();
+    const empty = await ssm.send(
+      new GetParametersByPathCommand({ Path: '/app', MaxResults: 3, NextToken: full.NextToken }),
+    );
+    expect(empty.Parameters).toEqual([]);
+    expect(empty.NextToken).toBeUndefined();
+  });
   it('lists one level, or every level with Recursive', async () => {
     const flat = await ssm.send(new GetParametersByPathCommand({ Path: '/app' }));
     expect(flat.Parameters?.map((p) => p.Name)).toEqual(['/app/a', '/app/b', '/app/c']);

@@ -6,6 +6,9 @@
  * base64 blob, as AWS returns the KMS ciphertext. Names may be given as the parameter's ARN, and
  * `name:version` selects a version (only the current one is kept).
  *
+ * GetParametersByPath pages are "best effort" as the API reference says: each looks at MaxResults
+ * parameters under the path, so without Recursive a page may be short or empty yet carry a token.
+ *
  * LIMITATIONS: no KMS (the blob is not a real ciphertext), no parameter history or labels
  * (`name:label` is ParameterNotFound, as for a label that does not exist), no policies, no advanced tier, no `ParameterFilters`, tags are kept but not listable, name
  * validation covers the documented character set and depth.
@@ -223,20 +226,20 @@ export function createSsmProvider(store: ParameterStore, region: string, onWrite
       if (!path || !path.startsWith('/'))
         throw validationError('The parameter path must begin with a forward slash (/).');
       const prefix = path.endsWith('/') ? path : `${path}/`;
-      const matching = store.all().filter((p) => {
-        if (!p.name.startsWith(prefix)) return false;
-        return input.Recursive === true || !p.name.slice(prefix.length).includes('/');
-      });
       const maxResults = input.MaxResults ?? 10;
       if (maxResults < 1 || maxResults > 10) throw validationError('MaxResults must be between 1 and 10');
+      // Every parameter under the path, in name order; the token is a position in that list.
+      const under = store.all().filter((p) => p.name.startsWith(prefix));
       const start = input.NextToken ? Number(Buffer.from(input.NextToken, 'base64url').toString()) : 0;
-      if (!Number.isInteger(start) || start < 0 || start > matching.length)
+      if (!Number.isInteger(start) || start < 0 || start > under.length)
         throw new AwsError('InvalidNextToken', "The specified token isn't valid.");
-      const page = matching.slice(start, start + maxResults);
-      const next =
-        start + maxResults < matching.length
-          ? Buffer.from(String(start + maxResults)).toString('base64url')
-          : undefined;
+      // As the service does ("best effort"), a page stops after looking at MaxResults parameters
+      // under the path, matching or not: without Recursive a page can be short, even empty, and
+      // still carry a token. Clients must follow NextToken, not stop at a short page.
+      const looked = under.slice(start, start + maxResults);
+      const page = looked.filter((p) => input.Recursive === true || !p.name.slice(prefix.length).includes('/'));
+      const end = start + looked.length;
+      const next = end < under.length ? Buffer.from(String(end)).toString('base64url') : undefined;
       return {
         Parameters: page.map((p) => toParameter(p, input.WithDecryption)),
         ...(next ? { NextToken: next } : {}),
