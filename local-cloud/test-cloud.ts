@@ -43,3 +43,19 @@ export async function startTestCloud(options: {
   }
   return { cloud, dataDir, stop };
 }
+
+/** `count` orders through the Order API, each answered 200 (throws otherwise): traffic for the signals. */
+export async function placeOrders(orderApiUrl: string, count: number): Promise<void> {
+  for (let i = 0; i < count; i++) {
+    const answer = await fetch(`${orderApiUrl}/api/orders`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        customer_name: 'Test Customer',
+        items: [{ product_id: 'LAPTOP-001', quantity: 1, price: 999.99 }],
+        shipping_address: '1 Test Street, Testville',
+      }),
+    });
+    if (answer.status !== 200) throw new Error(`order ${i} answered ${answer.status}: ${await answer.text()}`);
+  }
+}

@@ -16,7 +16,7 @@ import { ssmService } from '../src/aws/ssm/provider';
 import { ParameterStore } from '../src/aws/ssm/store';
 import { LOCAL_CREDENTIALS } from '../src/endpoints';
 import { MetricStore } from '../src/telemetry/metric-store';
-import { startTestCloud, type TestCloud } from '../test-cloud';
+import { placeOrders, startTestCloud, type TestCloud } from '../test-cloud';
 import { operationModel, violations, type OperationModel } from './sdk-models';
 
 /**
@@ -33,19 +33,8 @@ let testCloud: TestCloud;
 
 beforeAll(async () => {
   testCloud = await startTestCloud({ mysqlUrl: inject('mysqlUrl'), repoRoot });
-  // Traffic, so that Application Signals has services, operations and dependencies to list.
-  for (let i = 0; i < 5; i++) {
-    const answer = await fetch(`${testCloud.cloud.endpoints.orderApiUrl}/api/orders`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        customer_name: 'Model Check',
-        items: [{ product_id: 'LAPTOP-001', quantity: 1, price: 999.99 }],
-        shipping_address: '1 Model Street, Specville',
-      }),
-    });
-    expect(answer.status).toBe(200);
-  }
+  // Orders, so that Application Signals has services, operations and dependencies to list.
+  await placeOrders(testCloud.cloud.endpoints.orderApiUrl, 5);
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
     const services = await call('application-signals', 'ListServices', {});

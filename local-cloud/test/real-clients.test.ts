@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { parseEndpointsFile, type LocalEndpoints } from '@demo/contracts';
 import { endpointsFile } from '../src/endpoints';
-import { startTestCloud, type TestCloud } from '../test-cloud';
+import { placeOrders, startTestCloud, type TestCloud } from '../test-cloud';
 
 /**
  * Every `kubectl` and `aws` command in local-cloud/README.md, run with the real CLIs that are
@@ -194,19 +194,8 @@ const clis = await awsClis();
 beforeAll(async () => {
   testCloud = await startTestCloud({ mysqlUrl: inject('mysqlUrl'), repoRoot });
   env = parseEndpointsFile(endpointsFile(testCloud.cloud.endpoints));
-  // Orders, so that metrics, services and dependencies exist to be listed.
-  for (let i = 0; i < 5; i++) {
-    const answer = await fetch(`${env.ORDER_API_URL}/api/orders`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        customer_name: 'Cli User',
-        items: [{ product_id: 'LAPTOP-001', quantity: 1, price: 999.99 }],
-        shipping_address: '1 Shell Street, Terminal City',
-      }),
-    });
-    expect(answer.status).toBe(200);
-  }
+  // Orders, so that Application Signals has services, operations and dependencies to list.
+  await placeOrders(env.ORDER_API_URL, 5);
 }, 120_000);
 
 afterAll(async () => {

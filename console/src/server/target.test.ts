@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { formatEndpointsFile } from '@demo/contracts';
+import { formatEndpointsFile, type LocalEndpoints } from '@demo/contracts';
 import { describe, expect, it } from 'vitest';
 import { loadConsoleConfig } from './config';
 import { resolveTarget, TargetError } from './target';
@@ -39,6 +39,20 @@ describe('console configuration', () => {
   });
 });
 
+const LOCAL_ENDPOINTS: LocalEndpoints = {
+  APP_PREFIX: 'ts',
+  AWS_ENDPOINT_URL: 'http://127.0.0.1:9999',
+  AWS_REGION: 'eu-west-1',
+  AWS_DEFAULT_REGION: 'eu-west-1',
+  AWS_ACCESS_KEY_ID: 'local-cloud',
+  AWS_SECRET_ACCESS_KEY: 'local-cloud',
+  AWS_EC2_METADATA_DISABLED: 'true',
+  KUBECONFIG: '/tmp/kc',
+  ORDER_API_URL: 'http://127.0.0.1:8080',
+  DELIVERY_API_URL: 'http://127.0.0.1:5000',
+  OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318',
+};
+
 describe('target resolution', () => {
   it('local: takes the endpoints from the environment when set', () => {
     const target = resolveTarget(
@@ -72,22 +86,7 @@ describe('target resolution', () => {
   });
 
   it('local: reads local-cloud endpoints.env otherwise', () => {
-    const endpoints = file(
-      'endpoints.env',
-      formatEndpointsFile({
-        APP_PREFIX: 'ts',
-        AWS_ENDPOINT_URL: 'http://127.0.0.1:9999',
-        AWS_REGION: 'eu-west-1',
-        AWS_DEFAULT_REGION: 'eu-west-1',
-        AWS_ACCESS_KEY_ID: 'local-cloud',
-        AWS_SECRET_ACCESS_KEY: 'local-cloud',
-        AWS_EC2_METADATA_DISABLED: 'true',
-        KUBECONFIG: '/tmp/kc',
-        ORDER_API_URL: 'http://127.0.0.1:8080',
-        DELIVERY_API_URL: 'http://127.0.0.1:5000',
-        OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318',
-      }),
-    );
+    const endpoints = file('endpoints.env', formatEndpointsFile(LOCAL_ENDPOINTS));
     const target = resolveTarget(loadConsoleConfig({ CONSOLE_ENDPOINTS_FILE: endpoints }, dir));
     expect(target).toMatchObject({
       kind: 'local',
@@ -99,23 +98,7 @@ describe('target resolution', () => {
   });
 
   it('local: in rehearsal mode reads metrics as the aws target does (60 s periods, published late)', () => {
-    const endpoints = file(
-      'rehearsal.env',
-      formatEndpointsFile({
-        APP_PREFIX: 'ts',
-        AWS_ENDPOINT_URL: 'http://127.0.0.1:9999',
-        AWS_REGION: 'eu-west-1',
-        AWS_DEFAULT_REGION: 'eu-west-1',
-        AWS_ACCESS_KEY_ID: 'local-cloud',
-        AWS_SECRET_ACCESS_KEY: 'local-cloud',
-        AWS_EC2_METADATA_DISABLED: 'true',
-        KUBECONFIG: '/tmp/kc',
-        ORDER_API_URL: 'http://127.0.0.1:8080',
-        DELIVERY_API_URL: 'http://127.0.0.1:5000',
-        OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318',
-        METRIC_TIMING: 'aws',
-      }),
-    );
+    const endpoints = file('rehearsal.env', formatEndpointsFile({ ...LOCAL_ENDPOINTS, METRIC_TIMING: 'aws' }));
     const rehearsal = resolveTarget(loadConsoleConfig({ CONSOLE_ENDPOINTS_FILE: endpoints }, dir));
     const aws = resolveTarget(
       loadConsoleConfig({ CONSOLE_TARGET: 'aws', EKS_CLUSTER_NAME: 'c', AWS_REGION: 'eu-west-1' }, dir),

@@ -60,6 +60,20 @@ const age: Column = {
   description: 'CreationTimestamp is a timestamp representing the server time when this object was created.',
 };
 
+/** What `-o wide` adds for a kind with a pod template (Deployments, ReplicaSets). */
+const TEMPLATE_COLUMNS: Column[] = [
+  { name: 'Containers', type: 'string', priority: 1, description: 'Names of each container in the template.' },
+  { name: 'Images', type: 'string', priority: 1, description: 'Images referenced by each container in the template.' },
+  { name: 'Selector', type: 'string', priority: 1, description: 'Label selector for pods.' },
+];
+
+function templateCells(
+  containers: { name: string; image?: string }[],
+  selector: Record<string, string> | undefined,
+): Cell[] {
+  return [containers.map((c) => c.name).join(','), containers.map((c) => c.image ?? '').join(','), labels(selector)];
+}
+
 const deployments: Printer<V1Deployment> = {
   columns: [
     name,
@@ -76,14 +90,7 @@ const deployments: Printer<V1Deployment> = {
       description: 'Total number of available pods (ready for at least minReadySeconds) targeted by this deployment.',
     },
     age,
-    { name: 'Containers', type: 'string', priority: 1, description: 'Names of each container in the template.' },
-    {
-      name: 'Images',
-      type: 'string',
-      priority: 1,
-      description: 'Images referenced by each container in the template.',
-    },
-    { name: 'Selector', type: 'string', priority: 1, description: 'Label selector for pods.' },
+    ...TEMPLATE_COLUMNS,
   ],
   cells: (d, shown) => {
     const containers = d.spec?.template.spec?.containers ?? [];
@@ -93,9 +100,7 @@ const deployments: Printer<V1Deployment> = {
       d.status?.updatedReplicas ?? 0,
       d.status?.availableReplicas ?? 0,
       shown,
-      containers.map((c) => c.name).join(','),
-      containers.map((c) => c.image ?? '').join(','),
-      labels(d.spec?.selector.matchLabels),
+      ...templateCells(containers, d.spec?.selector.matchLabels),
     ];
   },
 };
@@ -212,14 +217,7 @@ const replicaSets: Printer<V1ReplicaSet> = {
     { name: 'Current', type: 'integer', description: 'Number of actual replicas.' },
     { name: 'Ready', type: 'integer', description: 'The number of ready replicas for this replica set.' },
     age,
-    { name: 'Containers', type: 'string', priority: 1, description: 'Names of each container in the template.' },
-    {
-      name: 'Images',
-      type: 'string',
-      priority: 1,
-      description: 'Images referenced by each container in the template.',
-    },
-    { name: 'Selector', type: 'string', priority: 1, description: 'Label selector for pods.' },
+    ...TEMPLATE_COLUMNS,
   ],
   cells: (rs, shown) => {
     const containers = rs.spec?.template?.spec?.containers ?? [];
@@ -229,9 +227,7 @@ const replicaSets: Printer<V1ReplicaSet> = {
       rs.status?.replicas ?? 0,
       rs.status?.readyReplicas ?? 0,
       shown,
-      containers.map((c) => c.name).join(','),
-      containers.map((c) => c.image ?? '').join(','),
-      labels(rs.spec?.selector.matchLabels),
+      ...templateCells(containers, rs.spec?.selector.matchLabels),
     ];
   },
 };

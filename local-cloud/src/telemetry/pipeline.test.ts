@@ -32,6 +32,28 @@ function span(partial: Partial<Span> & Pick<Span, 'service' | 'kind'>): Span {
   };
 }
 
+/** The Delivery API storing an order: its server span and the MySQL INSERT under it. */
+function deliveryInsert(): Span[] {
+  const server = span({
+    service: 'ts-delivery-api',
+    kind: SpanKind.SERVER,
+    attributes: { 'http.method': 'POST', 'http.route': '/api/delivery', 'http.status_code': 200 },
+  });
+  const db = span({
+    service: 'ts-delivery-api',
+    kind: SpanKind.CLIENT,
+    parentSpanId: server.spanId,
+    attributes: {
+      'db.system.name': 'mysql',
+      'db.namespace': 'orders_db',
+      'server.address': '127.0.0.1',
+      'server.port': 3307,
+      'db.query.text': 'insert into orders values (?)',
+    },
+  });
+  return [db, server];
+}
+
 /** One order: Order API server span -> handler (internal) -> client call to the Delivery API. */
 function orderTrace(status = 200) {
   const server = span({
@@ -187,24 +209,7 @@ describe('span -> Application Signals metrics', () => {
 
   it('names a MySQL dependency mysql, with its DB::Connection resource', () => {
     const p = pipeline();
-    const server = span({
-      service: 'ts-delivery-api',
-      kind: SpanKind.SERVER,
-      attributes: { 'http.method': 'POST', 'http.route': '/api/delivery', 'http.status_code': 200 },
-    });
-    const db = span({
-      service: 'ts-delivery-api',
-      kind: SpanKind.CLIENT,
-      parentSpanId: server.spanId,
-      attributes: {
-        'db.system.name': 'mysql',
-        'db.namespace': 'orders_db',
-        'server.address': '127.0.0.1',
-        'server.port': 3307,
-        'db.query.text': 'insert into orders values (?)',
-      },
-    });
-    p.ingest([db, server]);
+    p.ingest(deliveryInsert());
     const base = { Environment: ENV, Service: 'ts-delivery-api', RemoteService: 'mysql' };
     expect(count(p, 'Latency', { ...base, RemoteOperation: 'INSERT' })).toBe(1);
     expect(
@@ -220,24 +225,7 @@ describe('span -> Application Signals metrics', () => {
 
   it('emits the dimension sets AWS emits on EKS for a MySQL call, and no RemoteEnvironment or RemoteService-only set', () => {
     const p = pipeline();
-    const server = span({
-      service: 'ts-delivery-api',
-      kind: SpanKind.SERVER,
-      attributes: { 'http.method': 'POST', 'http.route': '/api/delivery', 'http.status_code': 200 },
-    });
-    const db = span({
-      service: 'ts-delivery-api',
-      kind: SpanKind.CLIENT,
-      parentSpanId: server.spanId,
-      attributes: {
-        'db.system': 'mysql',
-        'db.name': 'orders_db',
-        'net.peer.name': '127.0.0.1',
-        'net.peer.port': 3307,
-        'db.statement': 'SELECT 1',
-      },
-    });
-    p.ingest([db, server]);
+    p.ingest(deliveryInsert());
     expect(namesOf(p, 'ts-delivery-api', 'mysql')).toEqual(
       [
         'Operation,Service,Environment,RemoteOperation,RemoteService',

@@ -4,10 +4,10 @@ import {
   ListServiceStatesCommand,
   ValidationException,
 } from '@aws-sdk/client-application-signals';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MetricStore } from '../../telemetry/metric-store';
-import { startAwsEndpoint, type AwsEndpoint } from '../endpoint';
+import type { AwsEndpoint } from '../endpoint';
+import { startTestEndpoint } from '../test-endpoint';
 import { ChangeEventLog } from './change-events';
 import { applicationSignalsService } from './provider';
 
@@ -49,19 +49,11 @@ beforeAll(async () => {
     userName: 'kubeconfig-user',
     at: new Date(T + 3000),
   });
-  endpoint = await startAwsEndpoint({
-    credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
-    host: '127.0.0.1',
-    port: 0,
-    jsonServices: [],
+  const test = await startTestEndpoint({
     restServices: [applicationSignalsService(new MetricStore({ retentionSeconds: 60, maxSeries: 1 }), undefined, log)],
-    logger: pino({ level: 'silent' }),
   });
-  client = new ApplicationSignalsClient({
-    endpoint: endpoint.url,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
-  });
+  endpoint = test.endpoint;
+  client = new ApplicationSignalsClient(test.clientConfig);
 });
 afterAll(async () => {
   client.destroy();

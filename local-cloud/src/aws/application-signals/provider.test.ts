@@ -6,11 +6,11 @@ import {
   ListServicesCommand,
   ValidationException,
 } from '@aws-sdk/client-application-signals';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TelemetryPipeline } from '../../telemetry/pipeline';
 import { SpanKind, StatusCode, type Span } from '../../telemetry/otlp';
-import { startAwsEndpoint, type AwsEndpoint } from '../endpoint';
+import type { AwsEndpoint } from '../endpoint';
+import { startTestEndpoint } from '../test-endpoint';
 import { applicationSignalsService } from './provider';
 
 /** local-cloud's Application Signals, driven by the real @aws-sdk/client-application-signals. */
@@ -90,19 +90,9 @@ beforeAll(async () => {
     maxTraces: 100,
   });
   pipeline.ingest(spans());
-  endpoint = await startAwsEndpoint({
-    credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
-    host: '127.0.0.1',
-    port: 0,
-    jsonServices: [],
-    restServices: [applicationSignalsService(pipeline.metrics)],
-    logger: pino({ level: 'silent' }),
-  });
-  client = new ApplicationSignalsClient({
-    endpoint: endpoint.url,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
-  });
+  const test = await startTestEndpoint({ restServices: [applicationSignalsService(pipeline.metrics)] });
+  endpoint = test.endpoint;
+  client = new ApplicationSignalsClient(test.clientConfig);
 });
 afterAll(async () => {
   client.destroy();

@@ -10,10 +10,10 @@ import {
   ValidationException,
   type CreateServiceLevelObjectiveInput,
 } from '@aws-sdk/client-application-signals';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MetricStore } from '../../telemetry/metric-store';
-import { startAwsEndpoint, type AwsEndpoint } from '../endpoint';
+import type { AwsEndpoint } from '../endpoint';
+import { startTestEndpoint } from '../test-endpoint';
 import { applicationSignalsService } from './provider';
 import { SloStore } from './slos';
 
@@ -73,19 +73,11 @@ const latency = (name: string): CreateServiceLevelObjectiveInput => ({
 
 beforeAll(async () => {
   metrics = new MetricStore({ retentionSeconds: 3 * 3600, maxSeries: 100 });
-  endpoint = await startAwsEndpoint({
-    credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
-    host: '127.0.0.1',
-    port: 0,
-    jsonServices: [],
+  const test = await startTestEndpoint({
     restServices: [applicationSignalsService(metrics, { store: new SloStore(), region: 'us-east-1' })],
-    logger: pino({ level: 'silent' }),
   });
-  client = new ApplicationSignalsClient({
-    endpoint: endpoint.url,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
-  });
+  endpoint = test.endpoint;
+  client = new ApplicationSignalsClient(test.clientConfig);
 });
 afterAll(async () => {
   client.destroy();

@@ -3,12 +3,12 @@ import {
   GetMetricDataCommand,
   InvalidParameterValueException,
   ListMetricsCommand,
+  type MetricDataQuery,
 } from '@aws-sdk/client-cloudwatch';
 import { AwsQueryProtocol, AwsSmithyRpcV2CborProtocol } from '@aws-sdk/core/protocols';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MetricStore } from '../../telemetry/metric-store';
-import { startAwsEndpoint, type AwsEndpoint } from '../endpoint';
+import { startTestEndpoint, type TestEndpoint } from '../test-endpoint';
 import { decodeQueryForm } from '../query-protocol';
 import { cloudWatchService, createCloudWatchProvider } from './provider';
 
@@ -19,22 +19,29 @@ import { cloudWatchService, createCloudWatchProvider } from './provider';
  */
 const NOW = Math.floor(Date.now() / 60_000) * 60_000;
 const order = { Environment: 'local:ts', Service: 'ts-order-api', Operation: 'POST /api/orders' };
-const credentials = { accessKeyId: 'a', secretAccessKey: 'b' };
-let endpoint: AwsEndpoint;
+let test: TestEndpoint;
+
+/** SampleCount of the Order API operation's Latency: the query every case here asks. */
+const countQuery = (period: number): MetricDataQuery => ({
+  Id: 'count',
+  MetricStat: {
+    Metric: {
+      Namespace: 'ApplicationSignals',
+      MetricName: 'Latency',
+      Dimensions: Object.entries(order).map(([Name, Value]) => ({ Name, Value })),
+    },
+    Period: period,
+    Stat: 'SampleCount',
+  },
+});
 
 beforeAll(async () => {
   const metrics = new MetricStore({ retentionSeconds: 3 * 3600, maxSeries: 100 });
   for (let i = 0; i < 60; i++) metrics.record('Latency', order, 10 + i, NOW - 120_000 + i * 1000);
   for (let i = 0; i < 30; i++) metrics.record('Latency', order, 100, NOW - 60_000 + i * 1000);
-  endpoint = await startAwsEndpoint({
-    credentials,
-    host: '127.0.0.1',
-    port: 0,
-    jsonServices: [cloudWatchService(metrics)],
-    logger: pino({ level: 'silent' }),
-  });
+  test = await startTestEndpoint({ jsonServices: [cloudWatchService(metrics)] });
 });
-afterAll(() => endpoint.close());
+afterAll(() => test.endpoint.close());
 
 const settings = {
   defaultNamespace: 'com.amazonaws.cloudwatch',
@@ -52,12 +59,7 @@ const protocols = [
 
 describe.each(protocols)('CloudWatch over %s', (_name, protocol) => {
   const client = () =>
-    new CloudWatchClient({
-      endpoint: endpoint.url,
-      region: 'us-east-1',
-      credentials,
-      ...(protocol ? { protocol: new protocol(settings) } : {}),
-    });
+    new CloudWatchClient({ ...test.clientConfig, ...(protocol ? { protocol: new protocol(settings) } : {}) });
 
   it('answers GetMetricData with the same numbers and timestamps', async () => {
     const cloudwatch = client();
@@ -67,18 +69,7 @@ describe.each(protocols)('CloudWatch over %s', (_name, protocol) => {
         EndTime: new Date(NOW + 60_000),
         ScanBy: 'TimestampAscending',
         MetricDataQueries: [
-          {
-            Id: 'count',
-            MetricStat: {
-              Metric: {
-                Namespace: 'ApplicationSignals',
-                MetricName: 'Latency',
-                Dimensions: Object.entries(order).map(([Name, Value]) => ({ Name, Value })),
-              },
-              Period: 60,
-              Stat: 'SampleCount',
-            },
-          },
+          countQuery(60),
           {
             Id: 'hidden',
             ReturnData: false,
@@ -187,20 +178,7 @@ describe('rehearsal mode (timing: aws)', () => {
       StartTime: new Date(M - 10 * MINUTE),
       EndTime: new Date(M + 10 * MINUTE),
       ScanBy: 'TimestampAscending',
-      MetricDataQueries: [
-        {
-          Id: 'count',
-          MetricStat: {
-            Metric: {
-              Namespace: 'ApplicationSignals',
-              MetricName: 'Latency',
-              Dimensions: Object.entries(order).map(([Name, Value]) => ({ Name, Value })),
-            },
-            Period: period,
-            Stat: 'SampleCount',
-          },
-        },
-      ],
+      MetricDataQueries: [countQuery(period)],
     });
 
   it('shows a minute only 180 s after it ended, as Application Signals publishes it', () => {

@@ -4,10 +4,10 @@ import {
   ListMetricsCommand,
   type MetricDataQuery,
 } from '@aws-sdk/client-cloudwatch';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MetricStore } from '../../telemetry/metric-store';
-import { startAwsEndpoint, type AwsEndpoint } from '../endpoint';
+import type { AwsEndpoint } from '../endpoint';
+import { startTestEndpoint } from '../test-endpoint';
 import { cloudWatchService } from './provider';
 
 /** local-cloud's CloudWatch, driven by the real @aws-sdk/client-cloudwatch. */
@@ -27,18 +27,9 @@ beforeAll(async () => {
     metrics.record('Error', order, 0, at);
   }
   for (let i = 0; i < 30; i++) metrics.record('Latency', order, 100, NOW - 60_000 + i * 1000);
-  endpoint = await startAwsEndpoint({
-    credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
-    host: '127.0.0.1',
-    port: 0,
-    jsonServices: [cloudWatchService(metrics)],
-    logger: pino({ level: 'silent' }),
-  });
-  cloudwatch = new CloudWatchClient({
-    endpoint: endpoint.url,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
-  });
+  const test = await startTestEndpoint({ jsonServices: [cloudWatchService(metrics)] });
+  endpoint = test.endpoint;
+  cloudwatch = new CloudWatchClient(test.clientConfig);
 });
 afterAll(async () => {
   cloudwatch.destroy();

@@ -13,9 +13,9 @@ import {
   SSMClient,
   type SSMServiceException,
 } from '@aws-sdk/client-ssm';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startAwsEndpoint, type AwsEndpoint } from '../endpoint';
+import type { AwsEndpoint } from '../endpoint';
+import { startTestEndpoint } from '../test-endpoint';
 import { ssmService } from './provider';
 import { ParameterStore } from './store';
 
@@ -27,18 +27,12 @@ const file = () => path.join(dir, 'ssm.json');
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'ssm-'));
-  endpoint = await startAwsEndpoint({
-    credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
-    host: '127.0.0.1',
-    port: 0,
-    jsonServices: [ssmService(new ParameterStore(file()), 'eu-west-1')],
-    logger: pino({ level: 'silent' }),
-  });
-  ssm = new SSMClient({
-    endpoint: endpoint.url,
-    region: 'eu-west-1',
-    credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
-  });
+  const test = await startTestEndpoint(
+    { jsonServices: [ssmService(new ParameterStore(file()), 'eu-west-1')] },
+    'eu-west-1',
+  );
+  endpoint = test.endpoint;
+  ssm = new SSMClient(test.clientConfig);
 });
 afterAll(async () => {
   ssm.destroy();
