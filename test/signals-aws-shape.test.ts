@@ -95,7 +95,7 @@ beforeAll(async () => {
     credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
     host: '127.0.0.1',
     port: 0,
-    jsonServices: [cloudWatchService(metrics)],
+    rpcServices: [cloudWatchService(metrics)],
     restServices: [applicationSignalsService(metrics, { store: new SloStore(), region: 'us-east-1' })],
     logger: pino({ level: 'silent' }),
   });
@@ -334,7 +334,7 @@ describe('SLOs before any traffic', () => {
       credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
       host: '127.0.0.1',
       port: 0,
-      jsonServices: [cloudWatchService(new MetricStore({ retentionSeconds: 3600, maxSeries: 10 }))],
+      rpcServices: [cloudWatchService(new MetricStore({ retentionSeconds: 3600, maxSeries: 10 }))],
       restServices: [
         applicationSignalsService(new MetricStore({ retentionSeconds: 3600, maxSeries: 10 }), {
           store: new SloStore(),

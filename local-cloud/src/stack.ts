@@ -169,7 +169,7 @@ export async function startLocalCloud(config: LocalCloudConfig, logger: Logger):
       credentials: LOCAL_CREDENTIALS,
       host: config.host,
       port: config.ports.aws,
-      jsonServices: [
+      rpcServices: [
         ssmService(parameters, config.region, onParameterWrite),
         cloudWatchService(pipeline.metrics, { timing: config.metricTiming }),
       ],

@@ -2,7 +2,7 @@ import type { ServerResponse } from 'node:http';
 import { cbor, dateToTag } from '@smithy/core/cbor';
 import type { Logger } from 'pino';
 import { AwsError } from './errors';
-import type { JsonService } from './json-protocol';
+import type { RpcService } from './rpc-service';
 
 /**
  * Smithy RPC v2 CBOR, the newest of CloudWatch's three protocols: `POST
@@ -59,7 +59,7 @@ export function sendCborError(res: ServerResponse, shapeNamespace: string, error
 
 /** Runs one RPC v2 CBOR request; errors carry the shape id in `__type`, as the protocol says. */
 export async function dispatchCbor(
-  service: JsonService & { shapeNamespace: string },
+  service: RpcService & { shapeNamespace: string },
   operationName: string,
   rawBody: Buffer,
   res: ServerResponse,

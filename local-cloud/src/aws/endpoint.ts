@@ -4,7 +4,8 @@ import { readRawBody } from '../http/read-body';
 import { closeHttpServer, listen } from '../http/listen';
 import { refuseForeignHost } from '../http/loopback-host';
 import { verifySigV4, type LocalCredentials, type SigV4Refusal } from './sigv4';
-import { dispatchJson, type JsonService } from './json-protocol';
+import { dispatchJson } from './json-protocol';
+import type { RpcService } from './rpc-service';
 import { dispatchRest, RestRouter, type RestService } from './rest-protocol';
 import { dispatchQuery, sendQueryError } from './query-protocol';
 import { CBOR_PATH, dispatchCbor, sendCborError } from './cbor-protocol';
@@ -13,7 +14,7 @@ import { AwsError } from './errors';
 export interface AwsEndpointOptions {
   host: string;
   port: number;
-  jsonServices: JsonService[];
+  rpcServices: RpcService[];
   restServices?: RestService[];
   /** The one access key every request must be signed with (SigV4), as AWS requires. */
   credentials: LocalCredentials;
@@ -86,10 +87,10 @@ function unknownRequest(res: ServerResponse, message: string): void {
  * method and path.
  */
 export async function startAwsEndpoint(options: AwsEndpointOptions): Promise<AwsEndpoint> {
-  const byPrefix = new Map(options.jsonServices.map((service) => [service.targetPrefix, service]));
+  const byPrefix = new Map(options.rpcServices.map((service) => [service.targetPrefix, service]));
   // awsQuery requests name no service but their API version, which differs between services.
   const byQueryVersion = new Map(
-    options.jsonServices.flatMap((service) =>
+    options.rpcServices.flatMap((service) =>
       service.query ? [[service.query.version, { ...service, query: service.query }] as const] : [],
     ),
   );

@@ -1,24 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { AwsError } from './errors';
-import type { QueryProtocolSettings } from './query-protocol';
-
-/** One wire operation: input as the SDK serialised it, output as the SDK will parse it. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each provider types its own input
-export type JsonOperation = (input: any) => unknown;
-
-/** A service on the AWS JSON protocol: `X-Amz-Target: <targetPrefix>.<Operation>`. */
-export interface JsonService {
-  name: string;
-  targetPrefix: string;
-  /** `application/x-amz-json-1.1` (SSM) or `1.0` (CloudWatch). */
-  version: '1.0' | '1.1';
-  operations: Record<string, JsonOperation>;
-  /** Also served over awsQuery (form POST, XML answers), as CloudWatch is. */
-  query?: QueryProtocolSettings;
-  /** Also served over Smithy RPC v2 CBOR; the model's namespace names its errors (`ns#Code`). */
-  shapeNamespace?: string;
-}
+import type { RpcService } from './rpc-service';
 
 /**
  * The JSON protocols send timestamps as epoch seconds. Providers return the SDK's own output types
@@ -59,7 +42,7 @@ function send(
  * An operation we do not implement answers the way AWS does, so the SDK raises its usual error.
  */
 export async function dispatchJson(
-  service: JsonService,
+  service: RpcService,
   operationName: string,
   req: IncomingMessage,
   res: ServerResponse,

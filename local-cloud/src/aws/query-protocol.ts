@@ -1,21 +1,13 @@
 import type { ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { AwsError } from './errors';
-import type { JsonService } from './json-protocol';
+import type { QueryProtocolSettings, RpcService } from './rpc-service';
 
 /**
  * The awsQuery protocol (form-encoded POST, XML answers), which CloudWatch still offers beside
  * JSON 1.0 and which the AWS CLI v2 releases before 2.23 speak. The providers keep one input type
  * (the SDK's); this module only turns a form into that shape and the output into XML.
  */
-export interface QueryProtocolSettings {
-  /** The API version every request names in `Version=` (CloudWatch: 2010-08-01). */
-  version: string;
-  xmlNamespace: string;
-  /** Members whose wire form is a number or a boolean; every other scalar stays a string. */
-  numberMembers: ReadonlySet<string>;
-  booleanMembers: ReadonlySet<string>;
-}
 
 type Node = Record<string, unknown> | unknown[];
 
@@ -134,7 +126,7 @@ export function sendQueryError(
 
 /** Runs one awsQuery request (`Action=<Operation>&Version=...`) against the service's operations. */
 export async function dispatchQuery(
-  service: JsonService & { query: QueryProtocolSettings },
+  service: RpcService & { query: QueryProtocolSettings },
   rawBody: string,
   res: ServerResponse,
   logger: Logger,

@@ -1,6 +1,6 @@
 import pino from 'pino';
 import { startAwsEndpoint, type AwsEndpoint } from './endpoint';
-import type { JsonService } from './json-protocol';
+import type { RpcService } from './rpc-service';
 import type { RestService } from './rest-protocol';
 
 /** The keys a test endpoint checks signatures with, and the client config that signs with them. */
@@ -14,14 +14,14 @@ export interface TestEndpoint {
 
 /** An AWS endpoint on a free loopback port serving only the given services, for provider tests. */
 export async function startTestEndpoint(
-  services: { jsonServices?: JsonService[]; restServices?: RestService[] },
+  services: { rpcServices?: RpcService[]; restServices?: RestService[] },
   region = 'us-east-1',
 ): Promise<TestEndpoint> {
   const endpoint = await startAwsEndpoint({
     credentials: TEST_KEYS,
     host: '127.0.0.1',
     port: 0,
-    jsonServices: services.jsonServices ?? [],
+    rpcServices: services.rpcServices ?? [],
     restServices: services.restServices ?? [],
     logger: pino({ level: 'silent' }),
   });

@@ -17,7 +17,7 @@ export async function startLocalSsm(): Promise<LocalSsm> {
     credentials: LOCAL_CREDENTIALS,
     host: '127.0.0.1',
     port: 0,
-    jsonServices: [ssmService(new ParameterStore(), 'us-east-1')],
+    rpcServices: [ssmService(new ParameterStore(), 'us-east-1')],
     logger: pino({ level: 'silent' }),
   });
   const client = new SSMClient({

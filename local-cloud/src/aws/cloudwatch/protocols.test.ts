@@ -39,7 +39,7 @@ beforeAll(async () => {
   const metrics = new MetricStore({ retentionSeconds: 3 * 3600, maxSeries: 100 });
   for (let i = 0; i < 60; i++) metrics.record('Latency', order, 10 + i, NOW - 120_000 + i * 1000);
   for (let i = 0; i < 30; i++) metrics.record('Latency', order, 100, NOW - 60_000 + i * 1000);
-  test = await startTestEndpoint({ jsonServices: [cloudWatchService(metrics)] });
+  test = await startTestEndpoint({ rpcServices: [cloudWatchService(metrics)] });
 });
 afterAll(() => test.endpoint.close());
 

@@ -27,7 +27,7 @@ beforeAll(async () => {
     metrics.record('Error', order, 0, at);
   }
   for (let i = 0; i < 30; i++) metrics.record('Latency', order, 100, NOW - 60_000 + i * 1000);
-  const test = await startTestEndpoint({ jsonServices: [cloudWatchService(metrics)] });
+  const test = await startTestEndpoint({ rpcServices: [cloudWatchService(metrics)] });
   endpoint = test.endpoint;
   cloudwatch = new CloudWatchClient(test.clientConfig);
 });

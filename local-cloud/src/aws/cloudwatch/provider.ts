@@ -22,7 +22,8 @@ import type {
 } from '@aws-sdk/client-cloudwatch';
 import { AWS_METRIC_TIMING, type MetricTiming } from '@demo/contracts';
 import { AwsError } from '../errors';
-import { wireTimeToSeconds, type JsonService } from '../json-protocol';
+import { wireTimeToSeconds } from '../json-protocol';
+import type { RpcService } from '../rpc-service';
 import { isStatistic, METRIC_NAMES, NAMESPACE, type MetricName, type MetricStore } from '../../telemetry/metric-store';
 
 const ID_PATTERN = /^[a-z][a-zA-Z0-9_]*$/;
@@ -191,7 +192,7 @@ export function createCloudWatchProvider(metrics: MetricStore, options: CloudWat
  * CloudWatch over its three protocols, as the model (smithy `awsJson1_0`, `awsQuery`,
  * `rpcv2Cbor`) declares: the SDK v3 speaks JSON 1.0, AWS CLI v2 before 2.23 awsQuery.
  */
-export function cloudWatchService(metrics: MetricStore, options: CloudWatchOptions = {}): JsonService {
+export function cloudWatchService(metrics: MetricStore, options: CloudWatchOptions = {}): RpcService {
   const provider = createCloudWatchProvider(metrics, options);
   return {
     name: 'cloudwatch',

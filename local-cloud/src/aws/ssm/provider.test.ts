@@ -28,7 +28,7 @@ const file = () => path.join(dir, 'ssm.json');
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'ssm-'));
   const test = await startTestEndpoint(
-    { jsonServices: [ssmService(new ParameterStore(file()), 'eu-west-1')] },
+    { rpcServices: [ssmService(new ParameterStore(file()), 'eu-west-1')] },
     'eu-west-1',
   );
   endpoint = test.endpoint;

@@ -30,7 +30,7 @@ import type {
   PutParameterResult,
 } from '@aws-sdk/client-ssm';
 import { AwsError, validationError } from '../errors';
-import type { JsonService } from '../json-protocol';
+import type { RpcService } from '../rpc-service';
 import type { ParameterStore, ParameterType, StoredParameter } from './store';
 
 const NAME_PATTERN = /^[a-zA-Z0-9_.\-/]+$/;
@@ -248,7 +248,7 @@ export function createSsmProvider(store: ParameterStore, region: string, onWrite
   };
 }
 
-export function ssmService(store: ParameterStore, region: string, onWrite?: ParameterWriteListener): JsonService {
+export function ssmService(store: ParameterStore, region: string, onWrite?: ParameterWriteListener): RpcService {
   const provider = createSsmProvider(store, region, onWrite);
   return {
     name: 'ssm',
