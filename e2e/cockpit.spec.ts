@@ -116,6 +116,8 @@ async function runRunbook(action: 'inject' | 'restore', name: string): Promise<v
 
 test('submit an order and see it in recent orders', async () => {
   await page.getByTestId('fill-sample').click();
+  // As a person does: submit once the form shows the sample.
+  await expect(page.getByLabel('Customer name')).not.toHaveValue('');
   await page.getByTestId('submit-order').click();
   await expect(page.getByTestId('order-status')).toHaveText('200');
   const orderId = (await page.getByTestId('order-id').textContent()) ?? '';

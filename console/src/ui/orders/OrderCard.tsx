@@ -1,7 +1,7 @@
 'use client';
 
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { FieldError } from '@demo/contracts';
 import type { SubmitResult } from '../../shared/orders';
 import { Card } from '../common/Card';
@@ -29,6 +29,10 @@ async function fromSample(): Promise<OrderDraft> {
 export function OrderCard() {
   const [draft, setDraft] = useState<OrderDraft>(EMPTY_DRAFT);
   const [errors, setErrors] = useState<FieldError[]>([]);
+  // Fetched once the page is up, so that Fill and Submit never wait on it: a Submit clicked while
+  // the first Fill was still loading it used to validate the empty form, and the Fill then wiped
+  // the errors, so nothing was sent and nothing said why.
+  useEffect(() => void loadContracts(), []);
   const queryClient = useQueryClient();
   const submit = useMutation({
     mutationFn: (order: Record<string, unknown>) => postJson<SubmitResult>('/api/orders', order),
