@@ -9,6 +9,10 @@ import { AwsQueryProtocol, AwsSmithyRpcV2CborProtocol } from '@aws-sdk/core/prot
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MetricStore } from '../../telemetry/metric-store';
 import { startTestEndpoint, type TestEndpoint } from '../test-endpoint';
+import { Sha256 } from '@aws-crypto/sha256-js';
+import { HttpRequest } from '@smithy/protocol-http';
+import { SignatureV4 } from '@smithy/signature-v4';
+import { cbor } from '@smithy/core/cbor';
 import { decodeQueryForm } from '../query-protocol';
 import { cloudWatchService, createCloudWatchProvider } from './provider';
 
@@ -190,5 +194,54 @@ describe('rehearsal mode (timing: aws)', () => {
 
   it('refuses periods under a minute, as for a standard-resolution metric', () => {
     expect(() => ask(5)).toThrow(/standard resolution; the period must be a multiple of 60 seconds/);
+  });
+});
+
+describe('hostile bodies', () => {
+  /** A raw request signed with the test keys, as a client that writes its own bodies sends it. */
+  async function signedPost(path: string, headers: Record<string, string>, body: Buffer | string) {
+    const url = new URL(test.endpoint.url);
+    const signer = new SignatureV4({
+      credentials: test.clientConfig.credentials,
+      region: 'us-east-1',
+      service: 'monitoring',
+      sha256: Sha256,
+    });
+    const signed = await signer.sign(
+      new HttpRequest({
+        method: 'POST',
+        protocol: 'http:',
+        hostname: url.hostname,
+        port: Number(url.port),
+        path,
+        headers: { host: url.host, ...headers },
+        body,
+      }),
+    );
+    return fetch(`${url.origin}${path}`, { method: 'POST', headers: signed.headers, body });
+  }
+
+  it('answers a CBOR body that is not CBOR with SerializationException, and keeps answering', async () => {
+    const answer = await signedPost(
+      '/service/GraniteServiceVersion20100801/operation/ListMetrics',
+      { 'smithy-protocol': 'rpc-v2-cbor', 'content-type': 'application/cbor' },
+      Buffer.from([0xff, 0x00, 0x13, 0x37]),
+    );
+    expect(answer.status).toBe(400);
+    const error = cbor.deserialize(new Uint8Array(await answer.arrayBuffer())) as { __type?: string };
+    expect(error.__type).toBe('com.amazonaws.cloudwatch#SerializationException');
+    const cloudwatch = new CloudWatchClient(test.clientConfig);
+    expect((await cloudwatch.send(new ListMetricsCommand({ Namespace: 'ApplicationSignals' }))).Metrics).toBeDefined();
+    cloudwatch.destroy();
+  });
+
+  it('answers a form with an endless list index with MalformedQueryString in XML', async () => {
+    const answer = await signedPost(
+      '/',
+      { 'content-type': 'application/x-www-form-urlencoded' },
+      'Action=ListMetrics&Version=2010-08-01&Dimensions.member.99999999.Name=x',
+    );
+    expect(answer.status).toBe(400);
+    expect(await answer.text()).toContain('<Code>MalformedQueryString</Code>');
   });
 });
