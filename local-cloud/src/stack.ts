@@ -7,15 +7,15 @@ import { appNames, DATABASE_NAME, formatPoolParams, POOL_PARAM_DEFAULTS, type Po
 import type { Logger } from 'pino';
 import { applicationSignalsService } from './aws/application-signals/provider';
 import { SloStore } from './aws/application-signals/slos';
-import { ChangeEventLog } from './aws/application-signals/change-events';
 import { cloudWatchService } from './aws/cloudwatch/provider';
 import { startAwsEndpoint, type AwsEndpoint } from './aws/endpoint';
-import { ssmService, type ParameterWriteListener } from './aws/ssm/provider';
+import { ssmService } from './aws/ssm/provider';
 import { ParameterStore } from './aws/ssm/store';
 import type { LocalCloudConfig } from './config';
 import { LOCAL_CREDENTIALS, type Endpoints } from './endpoints';
 import { startKubeApiServer, type KubeApiServer } from './kube/api-server';
-import { Cluster, type RolloutEvent } from './kube/cluster';
+import { Cluster } from './kube/cluster';
+import { changeFeed } from './change-feed';
 import { writeKubeconfig } from './kube/kubeconfig';
 import { listen } from './http/listen';
 import { createDatabase, provideMysql, type ProvidedMysql } from './mysql';
@@ -131,27 +131,7 @@ export async function startLocalCloud(config: LocalCloudConfig, logger: Logger):
 
     const parameters = new ParameterStore(path.join(config.dataDir, 'ssm.json'));
     seedParameters(parameters, config.prefix);
-    const changes = new ChangeEventLog(config.region);
-    const service = (name: string) => ({ Type: 'Service' as const, Name: name, Environment: environment });
-    cluster.events.on('rollout', (rollout: RolloutEvent) =>
-      changes.record({
-        type: 'DEPLOYMENT',
-        service: service(rollout.name),
-        eventName: 'PatchDeployment',
-        userName: 'kubeconfig-user',
-      }),
-    );
-    // The demo's pool and fault parameters are the Delivery API's configuration (it reads them at start).
-    const deliveryParameters = new Set<string>(Object.values(names.parameters));
-    const onParameterWrite: ParameterWriteListener = (written, operation) => {
-      if (written.some((name) => deliveryParameters.has(name)))
-        changes.record({
-          type: 'CONFIGURATION',
-          service: service(names.deliveryApi),
-          eventName: operation,
-          userName: 'local-cloud',
-        });
-    };
+    const { changes, onParameterWrite } = changeFeed(cluster, names, environment, config.region);
 
     const deliveryProxy = new TcpProxy(
       names.deliveryApi,

@@ -98,30 +98,6 @@ interface Answer {
   queryCode?: string;
 }
 
-/** A REST-JSON route: method, path (with `{Id}`), and which input members go in the query string. */
-const REST_ROUTES: Record<string, { method: string; path: string; query?: string[] }> = {
-  StartDiscovery: { method: 'POST', path: '/start-discovery' },
-  ListServices: { method: 'GET', path: '/services', query: ['StartTime', 'EndTime', 'MaxResults', 'NextToken'] },
-  GetService: { method: 'POST', path: '/service', query: ['StartTime', 'EndTime'] },
-  ListServiceOperations: {
-    method: 'POST',
-    path: '/service-operations',
-    query: ['StartTime', 'EndTime', 'MaxResults', 'NextToken'],
-  },
-  ListServiceDependencies: {
-    method: 'POST',
-    path: '/service-dependencies',
-    query: ['StartTime', 'EndTime', 'MaxResults', 'NextToken'],
-  },
-  CreateServiceLevelObjective: { method: 'POST', path: '/slo' },
-  GetServiceLevelObjective: { method: 'GET', path: '/slo/{Id}' },
-  DeleteServiceLevelObjective: { method: 'DELETE', path: '/slo/{Id}' },
-  ListServiceLevelObjectives: { method: 'POST', path: '/slos', query: ['OperationName', 'MaxResults', 'NextToken'] },
-  BatchGetServiceLevelObjectiveBudgetReport: { method: 'POST', path: '/budget-report' },
-  ListServiceStates: { method: 'POST', path: '/service/states' },
-  ListEntityEvents: { method: 'POST', path: '/events', query: ['MaxResults', 'NextToken'] },
-};
-
 const JSON_TARGETS = {
   ssm: { prefix: 'AmazonSSM', contentType: 'application/x-amz-json-1.1' },
   cloudwatch: { prefix: 'GraniteServiceVersion20100801', contentType: 'application/x-amz-json-1.0' },
@@ -139,14 +115,15 @@ async function call(service: Service, operation: string, input: Record<string, u
   const headers: Record<string, string> = { host: endpoint.host };
   let body: Record<string, unknown> = input;
   if (service === 'application-signals') {
-    const route = REST_ROUTES[operation];
-    if (!route) throw new Error(`no REST route for ${operation}`);
+    // Where the model says the operation lives, not where local-cloud serves it.
+    const route = operationModel(PACKAGES[service], operation)?.http;
+    if (!route) throw new Error(`the model gives ${operation} no HTTP binding`);
     method = route.method;
     requestPath = route.path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(String(input[name])));
     body = Object.fromEntries(
-      Object.entries(input).filter(([name]) => !route.query?.includes(name) && !route.path.includes(`{${name}}`)),
+      Object.entries(input).filter(([name]) => !route.query.includes(name) && !route.path.includes(`{${name}}`)),
     );
-    for (const name of route.query ?? []) {
+    for (const name of route.query) {
       const value = input[name] as string | number | undefined;
       if (value === undefined) continue;
       // Timestamps in a query string are ISO 8601, as the SDK writes them.

@@ -50,6 +50,19 @@ describe('SDK models', () => {
     expect(violations(answer, getParameter!.output, 'answer', enums)).toEqual(expected);
   });
 
+  it("reads a REST operation's HTTP binding: method, path and query members", () => {
+    expect(operationModel('@aws-sdk/client-application-signals', 'ListServices')?.http).toEqual({
+      method: 'GET',
+      path: '/services',
+      query: ['StartTime', 'EndTime', 'MaxResults', 'NextToken', 'IncludeLinkedAccounts', 'AwsAccountId'],
+    });
+    expect(operationModel('@aws-sdk/client-application-signals', 'DeleteServiceLevelObjective')?.http).toMatchObject({
+      method: 'DELETE',
+      path: '/slo/{Id}',
+    });
+    expect(getParameter?.http).toBeUndefined();
+  });
+
   it('finds a required member missing', () => {
     const events = operationModel('@aws-sdk/client-application-signals', 'ListEntityEvents');
     expect(violations({ StartTime: 1, ChangeEvents: [] }, events!.output, 'answer')).toEqual([

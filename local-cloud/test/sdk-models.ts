@@ -66,6 +66,22 @@ export interface OperationModel {
   output: Shape;
   /** The errors the model declares for the operation (codes, as `__type` / x-amzn-errortype carry them). */
   errors: string[];
+  /** REST protocols: the method and path (`/slo/{Id}`) and the input members sent in the query string. */
+  http?: { method: string; path: string; query: string[] };
+}
+
+/** The HTTP binding of a REST operation: its `http` trait, and which input members carry `httpQuery`. */
+function httpBinding(operation: unknown[]): OperationModel['http'] {
+  const trait = (operation[3] as { http?: [string, string, number] } | undefined)?.http;
+  if (!trait) return undefined;
+  const input = (typeof operation[4] === 'function' ? (operation[4] as () => unknown)() : operation[4]) as unknown[];
+  const names = (input[4] as string[] | undefined) ?? [];
+  const schemas = (input[5] as unknown[] | undefined) ?? [];
+  const query = names.filter((_, i) => {
+    const member = schemas[i];
+    return Array.isArray(member) && typeof member[1] === 'object' && member[1] !== null && 'httpQuery' in member[1];
+  });
+  return { method: trait[0], path: trait[1].split('?')[0] ?? trait[1], query };
 }
 
 /** The model of one operation from a v3 client package (`@aws-sdk/client-ssm`, ...). */
@@ -83,7 +99,8 @@ export function operationModel(clientPackage: string, operation: string): Operat
   const errors = [...readFileSync(commandTypes, 'utf8').matchAll(/@throws \{@link (\w+)\}/g)]
     .map((match) => match[1] ?? '')
     .filter((name) => !name.endsWith('ServiceException'));
-  return { name: operation, input: shapeOf(schema[4]), output: shapeOf(schema[5]), errors };
+  const http = httpBinding(schema);
+  return { name: operation, input: shapeOf(schema[4]), output: shapeOf(schema[5]), errors, ...(http ? { http } : {}) };
 }
 
 /**

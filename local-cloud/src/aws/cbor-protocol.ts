@@ -2,6 +2,7 @@ import type { ServerResponse } from 'node:http';
 import { cbor, dateToTag } from '@smithy/core/cbor';
 import type { Logger } from 'pino';
 import { AwsError } from './errors';
+import { toWire } from './json-protocol';
 import type { RpcService } from './rpc-service';
 
 /**
@@ -19,18 +20,6 @@ function fromCbor(value: unknown): unknown {
     if (tagged.tag === 1 && typeof tagged.value === 'number') return tagged.value;
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fromCbor(v)]));
   }
-  return value;
-}
-
-function toCbor(value: unknown): unknown {
-  if (value instanceof Date) return dateToTag(value);
-  if (Array.isArray(value)) return value.map(toCbor);
-  if (value && typeof value === 'object')
-    return Object.fromEntries(
-      Object.entries(value)
-        .filter(([, v]) => v !== undefined)
-        .map(([k, v]) => [k, toCbor(v)]),
-    );
   return value;
 }
 
@@ -59,13 +48,15 @@ export function sendCborError(res: ServerResponse, shapeNamespace: string, error
 
 /** Runs one RPC v2 CBOR request; errors carry the shape id in `__type`, as the protocol says. */
 export async function dispatchCbor(
-  service: RpcService & { shapeNamespace: string },
+  service: RpcService,
+  /** The model's namespace, for `__type`. */
+  namespace: string,
   operationName: string,
   rawBody: Buffer,
   res: ServerResponse,
   logger: Logger,
 ): Promise<void> {
-  const fail = (error: AwsError) => sendCborError(res, service.shapeNamespace, error);
+  const fail = (error: AwsError) => sendCborError(res, namespace, error);
   const operation = service.operations[operationName];
   if (!operation) {
     logger.warn({ operation: `${service.name}.${operationName}` }, 'operation not implemented');
@@ -90,7 +81,7 @@ export async function dispatchCbor(
     return;
   }
   try {
-    send(res, 200, toCbor(await operation(input)) ?? {});
+    send(res, 200, toWire((await operation(input)) ?? {}, dateToTag));
   } catch (error) {
     if (error instanceof AwsError) {
       fail(error);

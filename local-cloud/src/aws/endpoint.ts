@@ -5,7 +5,7 @@ import { closeHttpServer, listen } from '../http/listen';
 import { refuseForeignHost } from '../http/loopback-host';
 import { verifySigV4, type LocalCredentials, type SigV4Refusal } from './sigv4';
 import { dispatchJson } from './json-protocol';
-import type { RpcService } from './rpc-service';
+import type { QueryProtocolSettings, RpcService } from './rpc-service';
 import { dispatchRest, RestRouter, type RestService } from './rest-protocol';
 import { dispatchQuery, sendQueryError } from './query-protocol';
 import { CBOR_PATH, dispatchCbor, sendCborError } from './cbor-protocol';
@@ -27,27 +27,33 @@ export interface AwsEndpoint {
   close(): Promise<void>;
 }
 
-type Protocol = 'json' | 'rest' | 'query' | 'cbor';
+/**
+ * What a request asks for, read before anything is verified, so that even a refusal answers in
+ * the protocol's own shape: RPC v2 CBOR by path, awsQuery by the form's `Version`, the JSON
+ * protocols by X-Amz-Target, REST-JSON by method and path. A CBOR path or a query Version that
+ * names no served service is routed as REST, which answers it as unknown.
+ */
+type Route =
+  | { protocol: 'cbor'; service: RpcService; namespace: string; operation: string }
+  | { protocol: 'query'; service: RpcService; settings: QueryProtocolSettings; form: URLSearchParams }
+  | { protocol: 'json'; target: string }
+  | { protocol: 'rest' };
 
 /**
  * A refused signature in the protocol's error shape: JSON protocols answer 400 with `__type`,
  * REST-JSON services 403 with `x-amzn-errortype`, awsQuery 403 in XML, RPC v2 CBOR 400 in CBOR, as
  * AWS does. The SDKs and CLIs raise it as that error.
  */
-function refuse(res: ServerResponse, protocol: Protocol, refusal: SigV4Refusal): void {
-  if (protocol === 'query') {
-    sendQueryError(
-      res,
-      { xmlNamespace: 'http://monitoring.amazonaws.com/doc/2010-08-01/' },
-      new AwsError(refusal.code, refusal.message, 403),
-    );
+function refuse(res: ServerResponse, route: Route, refusal: SigV4Refusal): void {
+  if (route.protocol === 'query') {
+    sendQueryError(res, route.settings, new AwsError(refusal.code, refusal.message, 403));
     return;
   }
-  if (protocol === 'cbor') {
-    sendCborError(res, 'com.amazonaws.cloudwatch', new AwsError(refusal.code, refusal.message, 400));
+  if (route.protocol === 'cbor') {
+    sendCborError(res, route.namespace, new AwsError(refusal.code, refusal.message, 400));
     return;
   }
-  const json = protocol === 'json';
+  const json = route.protocol === 'json';
   const body = JSON.stringify(json ? { __type: refusal.code, message: refusal.message } : { message: refusal.message });
   res.writeHead(json ? 400 : 403, {
     'content-type': json ? 'application/x-amz-json-1.1' : 'application/json',
@@ -56,22 +62,6 @@ function refuse(res: ServerResponse, protocol: Protocol, refusal: SigV4Refusal):
     'x-amzn-requestid': crypto.randomUUID(),
   });
   res.end(body);
-}
-
-function protocolOf(req: IncomingMessage): Protocol {
-  if (typeof req.headers['x-amz-target'] === 'string') return 'json';
-  if (req.headers['smithy-protocol'] === 'rpc-v2-cbor') return 'cbor';
-  if (isQueryRequest(req)) return 'query';
-  return 'rest';
-}
-
-/** awsQuery: a form POST to `/` without X-Amz-Target. */
-function isQueryRequest(req: IncomingMessage): boolean {
-  return (
-    req.method === 'POST' &&
-    req.headers['x-amz-target'] === undefined &&
-    (req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')
-  );
 }
 
 function unknownRequest(res: ServerResponse, message: string): void {
@@ -90,15 +80,33 @@ export async function startAwsEndpoint(options: AwsEndpointOptions): Promise<Aws
   const byPrefix = new Map(options.rpcServices.map((service) => [service.targetPrefix, service]));
   // awsQuery requests name no service but their API version, which differs between services.
   const byQueryVersion = new Map(
-    options.rpcServices.flatMap((service) =>
-      service.query ? [[service.query.version, { ...service, query: service.query }] as const] : [],
-    ),
+    options.rpcServices.flatMap((service) => (service.query ? [[service.query.version, service] as const] : [])),
   );
   const rest = new RestRouter(options.restServices ?? []);
+
+  const routeOf = (req: IncomingMessage, raw: Buffer): Route => {
+    const target = req.headers['x-amz-target'];
+    if (req.method !== 'POST') return { protocol: 'rest' };
+    if (typeof target === 'string') return { protocol: 'json', target };
+    const cborPath = req.headers['smithy-protocol'] === 'rpc-v2-cbor' ? CBOR_PATH.exec(req.url ?? '') : null;
+    if (cborPath) {
+      const service = byPrefix.get(cborPath[1] ?? '');
+      return service?.shapeNamespace
+        ? { protocol: 'cbor', service, namespace: service.shapeNamespace, operation: cborPath[2] ?? '' }
+        : { protocol: 'rest' };
+    }
+    if ((req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) {
+      const form = new URLSearchParams(raw.toString('utf8'));
+      const service = byQueryVersion.get(form.get('Version') ?? '');
+      return service?.query ? { protocol: 'query', service, settings: service.query, form } : { protocol: 'rest' };
+    }
+    return { protocol: 'rest' };
+  };
+
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     if (refuseForeignHost(req, res)) return;
     const raw = await readRawBody(req);
-    const target = req.headers['x-amz-target'];
+    const route = routeOf(req, raw);
     // Nothing is read or changed before the signature checks out (a cross-site text/plain POST
     // from a web page carries none).
     const refusal = verifySigV4(
@@ -107,54 +115,41 @@ export async function startAwsEndpoint(options: AwsEndpointOptions): Promise<Aws
     );
     if (refusal) {
       options.logger.warn(
-        { code: refusal.code, target, path: req.url },
+        { code: refusal.code, protocol: route.protocol, path: req.url },
         'refused an unsigned or wrongly signed AWS request',
       );
-      refuse(res, protocolOf(req), refusal);
+      refuse(res, route, refusal);
       return;
     }
-    const body = raw.toString('utf8');
-    const cborPath = req.headers['smithy-protocol'] === 'rpc-v2-cbor' ? CBOR_PATH.exec(req.url ?? '') : null;
-    if (cborPath && req.method === 'POST') {
-      const service = byPrefix.get(cborPath[1] ?? '');
-      if (service?.shapeNamespace) {
-        await dispatchCbor(
-          { ...service, shapeNamespace: service.shapeNamespace },
-          cborPath[2] ?? '',
-          raw,
-          res,
-          options.logger,
-        );
+    switch (route.protocol) {
+      case 'cbor':
+        await dispatchCbor(route.service, route.namespace, route.operation, raw, res, options.logger);
+        return;
+      case 'query':
+        await dispatchQuery(route.service, route.settings, route.form, res, options.logger);
+        return;
+      case 'json': {
+        const dot = route.target.lastIndexOf('.');
+        const service = byPrefix.get(route.target.slice(0, dot));
+        if (service) {
+          await dispatchJson(service, route.target.slice(dot + 1), req, res, raw.toString('utf8'), options.logger);
+          return;
+        }
+        options.logger.warn({ target: route.target }, 'unknown AWS target');
+        unknownRequest(res, `No emulated service for X-Amz-Target ${route.target}`);
         return;
       }
-    }
-    if (isQueryRequest(req)) {
-      const version = new URLSearchParams(body).get('Version') ?? '';
-      const service = byQueryVersion.get(version);
-      if (service) {
-        await dispatchQuery(service, body, res, options.logger);
-        return;
+      case 'rest': {
+        const url = new URL(req.url ?? '/', 'http://local');
+        const match = rest.match(req.method ?? 'GET', url.pathname);
+        if (match) {
+          await dispatchRest(match, url.searchParams, raw.toString('utf8'), res, options.logger);
+          return;
+        }
+        options.logger.warn({ method: req.method, path: url.pathname }, 'unknown AWS request');
+        unknownRequest(res, `No emulated operation for ${req.method} ${url.pathname}`);
       }
     }
-    if (typeof target === 'string' && req.method === 'POST') {
-      const dot = target.lastIndexOf('.');
-      const service = byPrefix.get(target.slice(0, dot));
-      if (service) {
-        await dispatchJson(service, target.slice(dot + 1), req, res, body, options.logger);
-        return;
-      }
-      options.logger.warn({ target }, 'unknown AWS target');
-      unknownRequest(res, `No emulated service for X-Amz-Target ${target}`);
-      return;
-    }
-    const url = new URL(req.url ?? '/', 'http://local');
-    const match = rest.match(req.method ?? 'GET', url.pathname);
-    if (match) {
-      await dispatchRest(match, url.searchParams, body, res, options.logger);
-      return;
-    }
-    options.logger.warn({ method: req.method, path: url.pathname }, 'unknown AWS request');
-    unknownRequest(res, `No emulated operation for ${req.method} ${url.pathname}`);
   };
   const server = http.createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {

@@ -3,18 +3,21 @@ import type { Logger } from 'pino';
 import { AwsError } from './errors';
 import type { RpcService } from './rpc-service';
 
+const epochSeconds = (date: Date) => date.getTime() / 1000;
+
 /**
- * The JSON protocols send timestamps as epoch seconds. Providers return the SDK's own output types
- * (with Date), and this turns them into wire form.
+ * Providers return the SDK's own output types (with Date, and undefined for what is absent); this
+ * turns them into wire form: absent members dropped, timestamps as the protocol writes them
+ * (epoch seconds in JSON, a tag-1 value in CBOR).
  */
-export function toWire(value: unknown): unknown {
-  if (value instanceof Date) return value.getTime() / 1000;
-  if (Array.isArray(value)) return value.map(toWire);
+export function toWire(value: unknown, encodeDate: (date: Date) => unknown = epochSeconds): unknown {
+  if (value instanceof Date) return encodeDate(value);
+  if (Array.isArray(value)) return value.map((item) => toWire(item, encodeDate));
   if (value && typeof value === 'object') {
     return Object.fromEntries(
       Object.entries(value)
         .filter(([, v]) => v !== undefined)
-        .map(([k, v]) => [k, toWire(v)]),
+        .map(([k, v]) => [k, toWire(v, encodeDate)]),
     );
   }
   return value;

@@ -108,11 +108,7 @@ function sendXml(res: ServerResponse, status: number, xml: string): void {
 }
 
 /** An error as awsQuery XML: `<ErrorResponse><Error><Type/><Code/><Message/></Error>`. */
-export function sendQueryError(
-  res: ServerResponse,
-  settings: Pick<QueryProtocolSettings, 'xmlNamespace'>,
-  error: AwsError,
-): void {
+export function sendQueryError(res: ServerResponse, settings: QueryProtocolSettings, error: AwsError): void {
   const requestId = crypto.randomUUID();
   const type = error.status >= 500 ? 'Receiver' : 'Sender';
   sendXml(
@@ -124,15 +120,14 @@ export function sendQueryError(
   );
 }
 
-/** Runs one awsQuery request (`Action=<Operation>&Version=...`) against the service's operations. */
+/** Runs one awsQuery request (`Action=<Operation>&Version=...`, routed by its Version) against the service's operations. */
 export async function dispatchQuery(
-  service: RpcService & { query: QueryProtocolSettings },
-  rawBody: string,
+  service: RpcService,
+  settings: QueryProtocolSettings,
+  form: URLSearchParams,
   res: ServerResponse,
   logger: Logger,
 ): Promise<void> {
-  const settings = service.query;
-  const form = new URLSearchParams(rawBody);
   const action = form.get('Action') ?? '';
   const operation = service.operations[action];
   if (!operation) {
@@ -141,19 +136,6 @@ export async function dispatchQuery(
       res,
       settings,
       new AwsError('InvalidAction', `${service.name}.${action || '(no Action)'} is not implemented by local-cloud`),
-    );
-    return;
-  }
-  if (form.get('Version') !== settings.version) {
-    sendQueryError(
-      res,
-      settings,
-      new AwsError(
-        'InvalidParameterValueException',
-        `Version must be ${settings.version}.`,
-        400,
-        'InvalidParameterValue',
-      ),
     );
     return;
   }

@@ -1,6 +1,6 @@
 import type { Cluster } from './cluster';
 import { toTable, wantsTable } from './tables';
-import { HANDLED, type RouteRequest } from './routes';
+import { HANDLED, isWatch, list, type RouteRequest } from './routes';
 
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'ERROR';
 
@@ -94,4 +94,15 @@ function withVersion<T extends Named>(object: T, cluster: Cluster): T {
       resourceVersion: object.metadata?.resourceVersion ?? cluster.currentResourceVersion,
     },
   };
+}
+
+/** GET of a derived kind's collection: its list, or with `?watch=true` a watch by diff of the same selection. */
+export function listOrWatch<T extends Named>(
+  cluster: Cluster,
+  request: RouteRequest,
+  kind: { list: string; apiVersion: string },
+  current: () => T[],
+) {
+  if (isWatch(request.url)) return watchByDiff(cluster, request, current);
+  return list(kind.list, kind.apiVersion, cluster.currentResourceVersion, current());
 }

@@ -5,10 +5,11 @@ import type {
   V1DeploymentCondition,
   V1DeploymentStatus,
   V1Pod,
-  V1PodTemplateSpec,
   V1ReplicaSet,
 } from '@kubernetes/client-node';
 import { podView, type PodOwner } from './pod-view';
+import { replicaSetView, type ReplicaSetOwner } from './replica-set-view';
+import { RevisionHistory } from './revisions';
 import { Replica, type ProcessSpec } from './replica';
 
 /**
@@ -43,15 +44,6 @@ export interface WorkloadEvent {
   source: 'deployment-controller' | 'replicaset-controller';
 }
 
-/** One pod template the Deployment has run: a ReplicaSet, numbered as the controller numbers them. */
-interface Revision {
-  hash: string;
-  revision: number;
-  template: V1PodTemplateSpec;
-  uid: string;
-  createdAt: Date;
-}
-
 const MAX_SURGE = 1;
 const MAX_UNAVAILABLE = 0;
 
@@ -68,7 +60,7 @@ export class Deployment {
   /** The generation the controller has acted on: a patch is seen at its next reconcile, not at once. */
   private observedGeneration = 0;
   /** Every pod template run so far, newest last: the ReplicaSets, kept to revisionHistoryLimit. */
-  private readonly revisions: Revision[] = [];
+  private readonly revisions = new RevisionHistory();
 
   constructor(
     /** metadata and spec; `status` is never stored here */
@@ -150,33 +142,16 @@ export class Deployment {
     this.track();
   }
 
-  /** A new pod template is a new ReplicaSet revision; an old one coming back takes the next number. */
+  /** Each new pod template is a new ReplicaSet revision, named on the Deployment as the controller does. */
   private recordRevision(hash: string): void {
-    const newest = this.revisions.at(-1);
-    if (newest?.hash === hash) return;
-    const next = (newest?.revision ?? 0) + 1;
-    const known = this.revisions.findIndex((r) => r.hash === hash);
-    const entry: Revision =
-      known >= 0
-        ? { ...(this.revisions.splice(known, 1)[0] as Revision), revision: next }
-        : {
-            hash,
-            revision: next,
-            template: structuredClone(this.object.spec.template),
-            uid: randomUUID(),
-            createdAt: new Date(),
-          };
-    this.revisions.push(entry);
-    // Old ReplicaSets beyond revisionHistoryLimit (default 10) are deleted once they run no pod.
-    const limit = this.object.spec.revisionHistoryLimit ?? 10;
-    while (this.revisions.length > limit + 1) {
-      const oldest = this.revisions[0];
-      if (!oldest || this.replicas.some((r) => r.templateHash === oldest.hash)) break;
-      this.revisions.shift();
-    }
+    if (this.revisions.all().at(-1)?.hash === hash) return; // every reconcile asks; most change nothing
+    const revision = this.revisions.record(hash, this.object.spec.template, {
+      limit: this.object.spec.revisionHistoryLimit ?? 10,
+      inUse: (h) => this.replicas.some((r) => r.templateHash === h),
+    });
     this.object.metadata.annotations = {
       ...this.object.metadata.annotations,
-      'deployment.kubernetes.io/revision': String(next),
+      'deployment.kubernetes.io/revision': String(revision),
     };
   }
 
@@ -186,6 +161,18 @@ export class Deployment {
 
   private emit(event: Omit<WorkloadEvent, 'namespace'>): void {
     this.hooks.onEvent?.({ namespace: this.object.metadata.namespace, ...event });
+  }
+
+  /** What the ReplicaSet controller says about one pod of the ReplicaSet of `hash`. */
+  private replicaSetEvent(hash: string, reason: 'SuccessfulCreate' | 'SuccessfulDelete', message: string): void {
+    this.emit({
+      kind: 'ReplicaSet',
+      name: this.replicaSetName(hash),
+      uid: this.revisions.of(hash)?.uid ?? '',
+      reason,
+      message,
+      source: 'replicaset-controller',
+    });
   }
 
   private scaled(hash: string, from: number, to: number): void {
@@ -202,22 +189,16 @@ export class Deployment {
 
   /** Terminates the replicas chosen to go, and says so per ReplicaSet, as the controllers do. */
   private scaleDown(leaving: Replica[], active: Replica[]): void {
+    // The groups that chose them (old not ready, old ready, surplus current) never overlap.
     const byHash = new Map<string, Replica[]>();
-    for (const replica of new Set(leaving))
+    for (const replica of leaving)
       byHash.set(replica.templateHash, [...(byHash.get(replica.templateHash) ?? []), replica]);
     for (const [hash, replicas] of byHash) {
       const before = active.filter((r) => r.templateHash === hash).length;
       this.scaled(hash, before, before - replicas.length);
       for (const replica of replicas) {
         void replica.terminate();
-        this.emit({
-          kind: 'ReplicaSet',
-          name: this.replicaSetName(hash),
-          uid: this.revisions.find((r) => r.hash === hash)?.uid ?? '',
-          reason: 'SuccessfulDelete',
-          message: `Deleted pod: ${replica.name}`,
-          source: 'replicaset-controller',
-        });
+        this.replicaSetEvent(hash, 'SuccessfulDelete', `Deleted pod: ${replica.name}`);
       }
     }
   }
@@ -241,14 +222,7 @@ export class Deployment {
       });
       this.replicas.push(replica);
       replica.start();
-      this.emit({
-        kind: 'ReplicaSet',
-        name: this.replicaSetName(hash),
-        uid: this.revisions.find((r) => r.hash === hash)?.uid ?? '',
-        reason: 'SuccessfulCreate',
-        message: `Created pod: ${replica.name}`,
-        source: 'replicaset-controller',
-      });
+      this.replicaSetEvent(hash, 'SuccessfulCreate', `Created pod: ${replica.name}`);
     } finally {
       this.starting--;
     }
@@ -347,7 +321,7 @@ export class Deployment {
   /** One Pod object per replica, terminating ones included (with deletionTimestamp), owned by its ReplicaSet. */
   pods(): V1Pod[] {
     return this.replicas.map((replica) => {
-      const revision = this.revisions.find((r) => r.hash === replica.templateHash);
+      const revision = this.revisions.of(replica.templateHash);
       const owner: PodOwner = {
         replicaSet: this.replicaSetName(replica.templateHash),
         replicaSetUid: revision?.uid ?? '',
@@ -365,53 +339,22 @@ export class Deployment {
    */
   replicaSets(): V1ReplicaSet[] {
     const current = this.templateHash();
-    return this.revisions.map((entry) => {
-      const running = this.replicas.filter((r) => r.templateHash === entry.hash && !r.terminating);
-      const ready = running.filter((r) => r.ready).length;
-      const labels = { ...(entry.template.metadata?.labels ?? {}), 'pod-template-hash': entry.hash };
-      const count = (n: number) => (n > 0 ? n : undefined);
-      return {
-        apiVersion: 'apps/v1',
-        kind: 'ReplicaSet',
-        metadata: {
-          name: this.replicaSetName(entry.hash),
-          namespace: this.object.metadata.namespace,
-          uid: entry.uid,
-          creationTimestamp: entry.createdAt,
-          labels,
-          annotations: {
-            'deployment.kubernetes.io/revision': String(entry.revision),
-            'deployment.kubernetes.io/desired-replicas': String(this.desired),
-            'deployment.kubernetes.io/max-replicas': String(this.desired + MAX_SURGE),
-            ...(this.object.metadata.annotations?.['kubernetes.io/change-cause']
-              ? { 'kubernetes.io/change-cause': this.object.metadata.annotations['kubernetes.io/change-cause'] }
-              : {}),
-          },
-          ownerReferences: [
-            {
-              apiVersion: 'apps/v1',
-              kind: 'Deployment',
-              name: this.name,
-              uid: this.object.metadata.uid ?? '',
-              controller: true,
-              blockOwnerDeletion: true,
-            },
-          ],
-        },
-        spec: {
-          replicas: entry.hash === current ? this.desired : running.length,
-          selector: {
-            matchLabels: { ...(this.object.spec.selector.matchLabels ?? {}), 'pod-template-hash': entry.hash },
-          },
-          template: { ...structuredClone(entry.template), metadata: { ...entry.template.metadata, labels } },
-        },
-        status: {
-          replicas: running.length,
-          ...(count(ready) ? { readyReplicas: ready, availableReplicas: ready } : {}),
-          fullyLabeledReplicas: count(running.length),
-          observedGeneration: 1,
-        },
-      };
-    });
+    const owner: ReplicaSetOwner = {
+      name: this.name,
+      namespace: this.object.metadata.namespace,
+      uid: this.object.metadata.uid ?? '',
+      selector: this.object.spec.selector.matchLabels ?? {},
+      desired: this.desired,
+      maxSurge: MAX_SURGE,
+      changeCause: this.object.metadata.annotations?.['kubernetes.io/change-cause'],
+    };
+    return this.revisions.all().map((revision) =>
+      replicaSetView(
+        revision,
+        this.replicas.filter((r) => r.templateHash === revision.hash && !r.terminating),
+        revision.hash === current,
+        owner,
+      ),
+    );
   }
 }

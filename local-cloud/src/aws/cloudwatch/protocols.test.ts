@@ -235,6 +235,25 @@ describe('hostile bodies', () => {
     cloudwatch.destroy();
   });
 
+  it('refuses unsigned awsQuery and CBOR requests in their own shapes, as AWS does', async () => {
+    const url = test.endpoint.url;
+    const query = await fetch(`${url}/`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'Action=ListMetrics&Version=2010-08-01',
+    });
+    expect(query.status).toBe(403);
+    expect(await query.text()).toContain('<Code>MissingAuthenticationTokenException</Code>');
+    const binary = await fetch(`${url}/service/GraniteServiceVersion20100801/operation/ListMetrics`, {
+      method: 'POST',
+      headers: { 'smithy-protocol': 'rpc-v2-cbor', 'content-type': 'application/cbor' },
+      body: Buffer.from(cbor.serialize({})),
+    });
+    expect(binary.status).toBe(400);
+    const error = cbor.deserialize(new Uint8Array(await binary.arrayBuffer())) as { __type?: string };
+    expect(error.__type).toBe('com.amazonaws.cloudwatch#MissingAuthenticationTokenException');
+  });
+
   it('answers a form with an endless list index with MalformedQueryString in XML', async () => {
     const answer = await signedPost(
       '/',

@@ -1,12 +1,11 @@
 import type { Cluster } from '../cluster';
-import { isWatch, list, NAME, NAMESPACE, selected, type Route, type RouteRequest } from '../routes';
-import { watchByDiff } from '../watch';
+import { NAME, NAMESPACE, selected, type Route, type RouteRequest } from '../routes';
+import { listOrWatch } from '../watch';
 
-function listOrWatch(cluster: Cluster, request: RouteRequest, namespace: string | undefined) {
-  const current = () => selected(request.url, cluster.listReplicaSets(namespace));
-  if (isWatch(request.url)) return watchByDiff(cluster, request, current);
-  return list('ReplicaSetList', 'apps/v1', cluster.currentResourceVersion, current());
-}
+const replicaSetsIn = (cluster: Cluster, request: RouteRequest, namespace: string | undefined) =>
+  listOrWatch(cluster, request, { list: 'ReplicaSetList', apiVersion: 'apps/v1' }, () =>
+    selected(request.url, cluster.listReplicaSets(namespace)),
+  );
 
 /**
  * apps/v1 ReplicaSets, read-only: one per pod template a Deployment has run (what `kubectl get rs`
@@ -17,12 +16,12 @@ export function replicaSetRoutes(cluster: Cluster): Route[] {
     {
       method: 'GET',
       pattern: /^\/apis\/apps\/v1\/replicasets$/,
-      handle: (request) => listOrWatch(cluster, request, undefined),
+      handle: (request) => replicaSetsIn(cluster, request, undefined),
     },
     {
       method: 'GET',
       pattern: new RegExp(`^/apis/apps/v1/namespaces/${NAMESPACE}/replicasets$`),
-      handle: (request) => listOrWatch(cluster, request, request.params[0]),
+      handle: (request) => replicaSetsIn(cluster, request, request.params[0]),
     },
     {
       method: 'GET',

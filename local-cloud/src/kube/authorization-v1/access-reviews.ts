@@ -64,11 +64,19 @@ function rules() {
   };
 }
 
-function parse(body: unknown, kind: string): { spec?: Record<string, unknown> } {
-  const object = body as { kind?: string; spec?: Record<string, unknown> } | null;
-  if (!object || typeof object !== 'object' || object.kind !== kind)
-    throw new KubeError(400, 'BadRequest', `the request body must be a ${kind}`);
-  return object;
+/** POST of a review kind: the body must be that kind; the answer is it, with the status filled in. */
+function reviewRoute(kind: string, resource: string, status: (spec: Record<string, unknown>) => unknown): Route {
+  return {
+    method: 'POST',
+    pattern: new RegExp(`^/apis/authorization\\.k8s\\.io/v1/${resource}$`),
+    handle: async ({ body }) => {
+      const object = (await body()) as { kind?: string; spec?: Record<string, unknown> } | null;
+      if (!object || typeof object !== 'object' || object.kind !== kind)
+        throw new KubeError(400, 'BadRequest', `the request body must be a ${kind}`);
+      const spec = object.spec ?? {};
+      return { kind, apiVersion: 'authorization.k8s.io/v1', metadata: {}, spec, status: status(spec) };
+    },
+  };
 }
 
 /**
@@ -111,33 +119,7 @@ export const accessReviewDecoders: Record<string, (fields: Fields) => unknown> =
 /** authorization.k8s.io/v1: SelfSubjectAccessReview and SelfSubjectRulesReview (create only). */
 export function accessReviewRoutes(): Route[] {
   return [
-    {
-      method: 'POST',
-      pattern: /^\/apis\/authorization\.k8s\.io\/v1\/selfsubjectaccessreviews$/,
-      handle: async ({ body }) => {
-        const object = parse(await body(), 'SelfSubjectAccessReview');
-        return {
-          kind: 'SelfSubjectAccessReview',
-          apiVersion: 'authorization.k8s.io/v1',
-          metadata: {},
-          spec: object.spec ?? {},
-          status: review(object.spec ?? {}),
-        };
-      },
-    },
-    {
-      method: 'POST',
-      pattern: /^\/apis\/authorization\.k8s\.io\/v1\/selfsubjectrulesreviews$/,
-      handle: async ({ body }) => {
-        const object = parse(await body(), 'SelfSubjectRulesReview');
-        return {
-          kind: 'SelfSubjectRulesReview',
-          apiVersion: 'authorization.k8s.io/v1',
-          metadata: {},
-          spec: object.spec ?? {},
-          status: rules(),
-        };
-      },
-    },
+    reviewRoute('SelfSubjectAccessReview', 'selfsubjectaccessreviews', (spec) => review(spec)),
+    reviewRoute('SelfSubjectRulesReview', 'selfsubjectrulesreviews', () => rules()),
   ];
 }

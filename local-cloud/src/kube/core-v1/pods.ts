@@ -1,6 +1,6 @@
 import type { Cluster } from '../cluster';
-import { HANDLED, isWatch, list, NAME, NAMESPACE, selected, type Route, type RouteRequest } from '../routes';
-import { watchByDiff } from '../watch';
+import { HANDLED, NAME, NAMESPACE, selected, type Route, type RouteRequest } from '../routes';
+import { listOrWatch } from '../watch';
 import { forwardToReplica } from './proxy';
 
 /** `pods/proxy`: forwards the request to the replica's own port, as the API server's proxy does. */
@@ -10,11 +10,10 @@ function proxyToPod(cluster: Cluster, request: RouteRequest): Promise<typeof HAN
   return forwardToReplica(replica.port, rest, request);
 }
 
-function listOrWatch(cluster: Cluster, request: RouteRequest, namespace: string | undefined) {
-  const current = () => selected(request.url, cluster.listPods(namespace));
-  if (isWatch(request.url)) return watchByDiff(cluster, request, current);
-  return list('PodList', 'v1', cluster.currentResourceVersion, current());
-}
+const podsIn = (cluster: Cluster, request: RouteRequest, namespace: string | undefined) =>
+  listOrWatch(cluster, request, { list: 'PodList', apiVersion: 'v1' }, () =>
+    selected(request.url, cluster.listPods(namespace)),
+  );
 
 /** core/v1 Pods: list, watch, get, delete (the controller replaces the replica), log and proxy. */
 export function podRoutes(cluster: Cluster): Route[] {
@@ -22,12 +21,12 @@ export function podRoutes(cluster: Cluster): Route[] {
     {
       method: 'GET',
       pattern: /^\/api\/v1\/pods$/,
-      handle: (request) => listOrWatch(cluster, request, undefined),
+      handle: (request) => podsIn(cluster, request, undefined),
     },
     {
       method: 'GET',
       pattern: new RegExp(`^/api/v1/namespaces/${NAMESPACE}/pods$`),
-      handle: (request) => listOrWatch(cluster, request, request.params[0]),
+      handle: (request) => podsIn(cluster, request, request.params[0]),
     },
     {
       method: 'GET',
