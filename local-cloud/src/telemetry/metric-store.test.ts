@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MetricStore, percentileOf } from './metric-store';
+import { FINE_SECONDS, MetricStore, percentileOf } from './metric-store';
 
 const dims = { Environment: 'local:ts', Service: 'ts-order-api' };
 const T0 = Date.UTC(2026, 10, 28, 12, 0, 0);
@@ -10,11 +10,17 @@ function store(nowMs = T0 + 3600_000, maxSeries = 10) {
   return { metrics, setNow: (ms: number) => (now = ms) };
 }
 
-/** The exact nearest-rank percentile, to compare HDR's answer with. */
+/** The exact nearest-rank percentile, to compare the store's answer with. */
 function exactPercentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.ceil((p / 100) * sorted.length) - 1] ?? NaN;
+  return sorted[Math.ceil((p * sorted.length) / 100) - 1] ?? NaN;
 }
+
+const relativeError = (estimate: number | undefined, exact: number) => Math.abs((estimate ?? NaN) - exact) / exact;
+
+/** A deterministic latency for request i of second s: a body around 20 ms and a tail to 2 s. */
+const latencyOf = (s: number, i: number) =>
+  i % 50 === 0 ? 200 + ((s * 37 + i) % 1800) : 5 + ((s * 7 + i * 13) % 400) / 10;
 
 describe('MetricStore', () => {
   it('answers every statistic per period, periods aligned to multiples of the period', () => {
@@ -51,7 +57,7 @@ describe('MetricStore', () => {
     );
   });
 
-  it('computes percentiles from sealed (compressed) seconds exactly as from live ones', () => {
+  it('computes percentiles from sealed seconds exactly as from live ones', () => {
     const { metrics, setNow } = store(T0 + 5000);
     const values = Array.from({ length: 500 }, (_, i) => 1 + ((i * 7919) % 1000) / 3);
     values.forEach((value, i) => metrics.record('Latency', dims, value, T0 + (i % 5) * 1000));
@@ -65,6 +71,82 @@ describe('MetricStore', () => {
     metrics.record('Latency', dims, 5000, T0);
     expect(metrics.query('Latency', dims, 'Maximum', 5, start, start + 5)[0]?.value).toBe(5000);
     expect(metrics.query('Latency', dims, 'p100', 5, start, start + 5)[0]?.value).toBeCloseTo(5000, -2);
+  });
+
+  it('answers percentiles over 3 hours of history within 1 % of the exact value, at every period the console asks for', () => {
+    const end = T0 + 3 * 3600_000;
+    const { metrics, setNow } = store(T0);
+    const bySecond: number[][] = [];
+    for (let s = 0; s < 3 * 3600; s++) {
+      const values = Array.from({ length: 4 }, (_, i) => latencyOf(s, i + (s % 3)));
+      bySecond.push(values);
+      const ms = T0 + s * 1000;
+      setNow(ms);
+      for (const value of values) metrics.record('Latency', dims, value, ms);
+      if (s % 10 === 0) metrics.sealOldSeconds();
+    }
+    setNow(end);
+    metrics.sealOldSeconds();
+    // From a minute in: periods that start before it are partial, and tiled by whole minutes.
+    const start = T0 / 1000 + 60;
+    for (const [period, p] of [
+      [5, 99],
+      [20, 99],
+      [60, 50],
+      [300, 99],
+      [3600, 99.9],
+    ] as const) {
+      const points = metrics.query('Latency', dims, `p${p}`, period, start, end / 1000);
+      expect(points.length).toBe((end / 1000 - Math.floor(start / period) * period) / period);
+      for (const point of points) {
+        const from = Math.max(point.timestamp, start) - T0 / 1000;
+        const exact = exactPercentile(bySecond.slice(from, point.timestamp + period - T0 / 1000).flat(), p);
+        expect(relativeError(point.value, exact), `period ${period} at ${point.timestamp}`).toBeLessThanOrEqual(0.01);
+      }
+    }
+  });
+
+  it('has per-second percentiles for the last 20 minutes, and 5-second ones before, as it documents', () => {
+    const { metrics, setNow } = store(T0);
+    for (let s = 0; s < FINE_SECONDS + 600; s += 1) {
+      setNow(T0 + s * 1000);
+      metrics.record('Latency', dims, latencyOf(s, 1), T0 + s * 1000);
+      if (s % 30 === 0) metrics.sealOldSeconds();
+    }
+    metrics.sealOldSeconds();
+    const start = T0 / 1000;
+    // An old second: its count is kept, its 1-second percentile is not (no datapoint, never a wrong one).
+    expect(metrics.query('Latency', dims, 'SampleCount', 1, start + 60, start + 61)).toEqual([
+      { timestamp: start + 60, value: 1 },
+    ]);
+    expect(metrics.query('Latency', dims, 'p99', 1, start + 60, start + 61)).toEqual([]);
+    expect(metrics.query('Latency', dims, 'p99', 5, start + 60, start + 65)[0]?.value).toBeCloseTo(
+      Math.max(...[0, 1, 2, 3, 4].map((s) => latencyOf(60 + s, 1))),
+      -1,
+    );
+    // A recent one has both.
+    const recent = start + FINE_SECONDS + 500;
+    expect(metrics.query('Latency', dims, 'p99', 1, recent, recent + 1)[0]?.value).toBeCloseTo(
+      latencyOf(FINE_SECONDS + 500, 1),
+      0,
+    );
+  });
+
+  it('holds a busy Latency series in bounded memory: 200 requests a second for an hour', () => {
+    const { metrics, setNow } = store(T0, 10);
+    const bytesAfter: number[] = [];
+    for (let s = 0; s < 3600; s++) {
+      setNow(T0 + s * 1000);
+      for (let i = 0; i < 200; i++) metrics.record('Latency', dims, latencyOf(s, i), T0 + s * 1000 + i * 5);
+      metrics.sealOldSeconds();
+      if (s % 600 === 599) bytesAfter.push(metrics.bytes);
+    }
+    // Deterministic data, so deterministic bytes. Each minute past the per-second window costs the
+    // same, 15.2 KiB here (scalars 1.9 KiB, about 230 distinct buckets a minute); a minute inside
+    // the window about 68 KiB. So 3 hours of this series hold about 3.9 MiB (README).
+    const perOldMinute = ((bytesAfter[5] as number) - (bytesAfter[4] as number)) / 10;
+    expect(perOldMinute).toBeLessThan(16 * 1024);
+    expect(bytesAfter[5]).toBeLessThan((FINE_SECONDS / 60) * 72 * 1024 + 40 * 16 * 1024);
   });
 
   it('treats Fault as 0/1 per request: Sum counts faults, Average is the fault rate', () => {

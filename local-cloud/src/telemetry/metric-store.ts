@@ -1,11 +1,17 @@
-import * as hdr from 'hdr-histogram-js';
+import { BUCKETS, HistogramAccumulator, LiveHistogram, mergeLive, type SparseHistogram } from './log-histogram';
 
 /**
- * Application Signals metrics at 1-second resolution, for at least `retentionSeconds`, in bounded
- * memory. Each series (metric name + dimensions) keeps per-second count, sum, min and max in
- * minute blocks allocated as data arrives; Latency series also keep one HDR histogram per second,
- * compressed once the second is sealed, so percentiles over any period are exact to 2 significant
- * digits.
+ * Application Signals metrics at 1-second resolution, for `retentionSeconds`, at a query cost that
+ * does not grow with the request rate or the uptime. Each series (metric name + dimensions) keeps
+ * per-second count, sum, min and max in minute blocks allocated as data arrives. Latency series
+ * also keep distributions (log-bucket histograms, within 1 % of the exact percentile): a second
+ * still taking spans has a live one; once sealed, its counts are merged into the histograms of
+ * its second, its 5 seconds and its minute, so a percentile over any period merges at most a few
+ * pre-merged histograms per minute instead of one per second.
+ *
+ * LIMITATIONS: per-second histograms are kept for FINE_SECONDS (20 minutes); older percentiles
+ * need a period that is a multiple of 5 s, as every period the console asks for is. A 1-second
+ * percentile of older data has no datapoint. Memory per series: see `README.md`.
  */
 
 export type MetricName = 'Latency' | 'Fault' | 'Error';
@@ -20,20 +26,10 @@ export interface SeriesInfo {
   lastSecond: number;
 }
 
-/** Latency is recorded in microseconds (HDR needs integers) and reported in milliseconds. */
-const MICROS_PER_MS = 1000;
 /** A second stays open (live histogram) this long, for spans that arrive late. */
 const SEAL_AFTER_SECONDS = 30;
-
-function newHistogram(): hdr.Histogram {
-  return hdr.build({
-    bitBucketSize: 'packed',
-    numberOfSignificantValueDigits: 2,
-    lowestDiscernibleValue: 1,
-    highestTrackableValue: 3_600_000_000,
-    useWebAssembly: false,
-  });
-}
+/** How long per-second histograms are kept (the 5-second and minute ones last the retention). */
+export const FINE_SECONDS = 20 * 60;
 
 export function seriesKey(metricName: string, dimensions: Dimensions): string {
   const names = Object.keys(dimensions).sort();
@@ -42,6 +38,31 @@ export function seriesKey(metricName: string, dimensions: Dimensions): string {
 
 /** Seconds per block of a series' storage: memory is allocated a minute at a time, as data arrives. */
 const BLOCK_SECONDS = 60;
+/** Seconds per pre-merged slot inside a block: every sub-minute period but 1 s is a multiple. */
+const SLOT_SECONDS = 5;
+
+/** Sealed distributions of one minute of a Latency series. */
+class MinuteHistograms {
+  /** Per second; dropped (undefined) once the minute is FINE_SECONDS old. */
+  perSecond: (SparseHistogram | undefined)[] | undefined = new Array<SparseHistogram | undefined>(BLOCK_SECONDS);
+  readonly perSlot = new Array<SparseHistogram | undefined>(BLOCK_SECONDS / SLOT_SECONDS);
+  perMinute: SparseHistogram | undefined;
+
+  get bytes(): number {
+    let bytes = this.perMinute?.byteLength ?? 0;
+    for (const histogram of this.perSlot) bytes += histogram?.byteLength ?? 0;
+    for (const histogram of this.perSecond ?? []) bytes += histogram?.byteLength ?? 0;
+    return bytes;
+  }
+
+  /** Adds a sealed second's counts to its second, its slot and its minute. */
+  fold(offset: number, live: LiveHistogram): void {
+    if (this.perSecond) this.perSecond[offset] = mergeLive(this.perSecond[offset], live);
+    const slot = Math.floor(offset / SLOT_SECONDS);
+    this.perSlot[slot] = mergeLive(this.perSlot[slot], live);
+    this.perMinute = mergeLive(this.perMinute, live);
+  }
+}
 
 /** One minute of one series: per-second count, sum, min and max (and Latency's histograms). */
 class Block {
@@ -49,22 +70,38 @@ class Block {
   readonly sum = new Float64Array(BLOCK_SECONDS);
   readonly min = new Float64Array(BLOCK_SECONDS).fill(Infinity);
   readonly max = new Float64Array(BLOCK_SECONDS).fill(-Infinity);
-  /** Latency only: each sealed second's histogram, compressed. */
-  readonly sealed: (string | undefined)[];
+  readonly histograms: MinuteHistograms | undefined;
 
   constructor(latency: boolean) {
-    this.sealed = latency ? new Array<string | undefined>(BLOCK_SECONDS) : [];
+    this.histograms = latency ? new MinuteHistograms() : undefined;
   }
 }
 
+const SCALAR_BYTES = 4 * BLOCK_SECONDS * Float64Array.BYTES_PER_ELEMENT;
+
+/** count, sum, min and max over a range of seconds. */
+interface Totals {
+  count: number;
+  sum: number;
+  min: number;
+  max: number;
+}
+
+/** Live histograms are 9 KiB each and made every second: reused rather than collected. */
+const spareLive: LiveHistogram[] = [];
+const takeLive = () => spareLive.pop() ?? new LiveHistogram();
+
 /**
  * One series. Storage grows by one Block per minute that has data (about 2 KiB, plus the
- * compressed histograms of a Latency series) and old blocks are dropped after the retention, so a
- * series made by one stray request costs a few KiB, not a whole retention's worth of slots.
+ * histograms of a Latency series) and old blocks are dropped after the retention, so a series
+ * made by one stray request costs a few KiB, not a whole retention's worth of slots.
  */
 class Series {
   private readonly blocks = new Map<number, Block>();
-  readonly live = new Map<number, hdr.Histogram>();
+  /** Latency: histograms of the seconds not sealed yet. */
+  readonly live = new Map<number, LiveHistogram>();
+  /** Indexes of the blocks that still keep per-second histograms, oldest first. */
+  private readonly fineBlocks: number[] = [];
   firstSecond = Infinity;
   lastSecond = 0;
 
@@ -81,6 +118,7 @@ class Series {
     if (!block && create) {
       block = new Block(this.metricName === 'Latency');
       this.blocks.set(index, block);
+      if (block.histograms) this.fineBlocks.push(index);
     }
     return block;
   }
@@ -92,70 +130,94 @@ class Series {
     block.sum[i] = (block.sum[i] ?? 0) + value;
     block.min[i] = Math.min(block.min[i] ?? Infinity, value);
     block.max[i] = Math.max(block.max[i] ?? -Infinity, value);
-    if (this.metricName === 'Latency')
-      this.histogramFor(second, block).recordValue(Math.max(1, Math.round(value * MICROS_PER_MS)));
+    if (block.histograms) {
+      let live = this.live.get(second);
+      if (!live) {
+        live = takeLive();
+        this.live.set(second, live);
+      }
+      live.record(value);
+    }
     this.firstSecond = Math.min(this.firstSecond, second);
     this.lastSecond = Math.max(this.lastSecond, second);
   }
 
-  /** count, sum, min, max of one second; count 0 when it has no data. */
-  at(second: number): { count: number; sum: number; min: number; max: number } | undefined {
-    const block = this.block(second);
-    const i = second % BLOCK_SECONDS;
-    const count = block?.count[i] ?? 0;
-    if (!block || count === 0) return undefined;
-    return { count, sum: block.sum[i] ?? 0, min: block.min[i] ?? Infinity, max: block.max[i] ?? -Infinity };
-  }
-
-  /** The live histogram of a second; reopens a sealed one for a late span. */
-  private histogramFor(second: number, block: Block): hdr.Histogram {
-    let histogram = this.live.get(second);
-    if (!histogram) {
-      const i = second % BLOCK_SECONDS;
-      const sealed = block.sealed[i];
-      histogram = sealed ? hdr.decodeFromCompressedBase64(sealed, 'packed', false) : newHistogram();
-      block.sealed[i] = undefined;
-      this.live.set(second, histogram);
+  /** count, sum, min and max over [from, to), walking each minute block once. */
+  totals(from: number, to: number): Totals {
+    const totals: Totals = { count: 0, sum: 0, min: Infinity, max: -Infinity };
+    for (let blockStart = from - (from % BLOCK_SECONDS); blockStart < to; blockStart += BLOCK_SECONDS) {
+      const block = this.blocks.get(blockStart / BLOCK_SECONDS);
+      if (!block) continue;
+      const end = Math.min(BLOCK_SECONDS, to - blockStart);
+      for (let i = Math.max(0, from - blockStart); i < end; i++) {
+        const count = block.count[i] as number;
+        if (count === 0) continue;
+        totals.count += count;
+        totals.sum += block.sum[i] as number;
+        if ((block.min[i] as number) < totals.min) totals.min = block.min[i] as number;
+        if ((block.max[i] as number) > totals.max) totals.max = block.max[i] as number;
+      }
     }
-    return histogram;
+    return totals;
   }
 
-  seal(beforeSecond: number): void {
-    for (const [second, histogram] of this.live) {
+  /** Adds the distribution of [from, to) into `into`: whole minutes and 5-second slots pre-merged. */
+  addHistograms(from: number, to: number, into: HistogramAccumulator): void {
+    let second = from;
+    while (second < to) {
+      const offset = second % BLOCK_SECONDS;
+      const histograms = this.blocks.get((second - offset) / BLOCK_SECONDS)?.histograms;
+      if (!histograms) {
+        second += BLOCK_SECONDS - offset;
+      } else if (offset === 0 && second + BLOCK_SECONDS <= to) {
+        if (histograms.perMinute) into.addSparse(histograms.perMinute);
+        second += BLOCK_SECONDS;
+      } else if (offset % SLOT_SECONDS === 0 && second + SLOT_SECONDS <= to) {
+        const slot = histograms.perSlot[offset / SLOT_SECONDS];
+        if (slot) into.addSparse(slot);
+        second += SLOT_SECONDS;
+      } else {
+        const one = histograms.perSecond?.[offset];
+        if (one) into.addSparse(one);
+        second += 1;
+      }
+    }
+    for (const [liveSecond, live] of this.live) if (liveSecond >= from && liveSecond < to) into.addLive(live);
+  }
+
+  /** Folds the live histograms of seconds before `beforeSecond` into the sealed ones. */
+  seal(beforeSecond: number, fineFromSecond: number): void {
+    for (const [second, live] of this.live) {
       if (second >= beforeSecond) continue;
-      const block = this.block(second);
-      if (block) block.sealed[second % BLOCK_SECONDS] = hdr.encodeIntoCompressedBase64(histogram);
-      histogram.destroy();
+      this.block(second)?.histograms?.fold(second % BLOCK_SECONDS, live);
+      live.clear();
+      spareLive.push(live);
       this.live.delete(second);
     }
+    while (this.fineBlocks.length > 0 && ((this.fineBlocks[0] as number) + 1) * BLOCK_SECONDS <= fineFromSecond) {
+      const histograms = this.blocks.get(this.fineBlocks.shift() as number)?.histograms;
+      if (histograms) histograms.perSecond = undefined;
+    }
+  }
+
+  /** Bytes of typed-array storage (the counts themselves, not the objects around them). */
+  get bytes(): number {
+    let bytes = this.live.size * BUCKETS * Uint32Array.BYTES_PER_ELEMENT;
+    for (const block of this.blocks.values()) bytes += SCALAR_BYTES + (block.histograms?.bytes ?? 0);
+    return bytes;
   }
 
   /** Drops the blocks wholly before `second`; true when nothing is left. */
   expire(second: number): boolean {
     // Blocks are made in time order, so the expired ones are at the front: this runs every second
     // for every series and must not walk the whole retention. (A late span that makes an older
-    // block out of order only delays that block's removal.) Their seconds have no live histograms:
-    // seal() closed those long before the retention ends.
+    // block out of order only delays that block's removal.)
     for (const index of this.blocks.keys()) {
       if ((index + 1) * BLOCK_SECONDS > second) break;
       this.blocks.delete(index);
     }
     if (this.blocks.size > 0) this.firstSecond = Math.max(this.firstSecond, second);
-    return this.blocks.size === 0;
-  }
-
-  /** Adds one second's distribution into `into`. */
-  addHistogram(second: number, into: hdr.Histogram): void {
-    const live = this.live.get(second);
-    if (live) {
-      into.add(live);
-      return;
-    }
-    const sealed = this.block(second)?.sealed[second % BLOCK_SECONDS];
-    if (!sealed) return;
-    const decoded = hdr.decodeFromCompressedBase64(sealed, 'packed', false);
-    into.add(decoded);
-    decoded.destroy();
+    return this.blocks.size === 0 && this.live.size === 0;
   }
 }
 
@@ -221,7 +283,7 @@ export class MetricStore {
     const nowSecond = Math.floor(this.now() / 1000);
     const oldest = nowSecond - this.options.retentionSeconds + 1;
     for (const [key, series] of this.series) {
-      series.seal(nowSecond - SEAL_AFTER_SECONDS);
+      series.seal(nowSecond - SEAL_AFTER_SECONDS, nowSecond - FINE_SECONDS);
       if (series.expire(oldest)) this.series.delete(key);
     }
   }
@@ -239,6 +301,13 @@ export class MetricStore {
 
   get seriesCount(): number {
     return this.series.size;
+  }
+
+  /** Bytes of counts held, all series together. */
+  get bytes(): number {
+    let bytes = 0;
+    for (const series of this.series.values()) bytes += series.bytes;
+    return bytes;
   }
 
   /**
@@ -261,38 +330,26 @@ export class MetricStore {
     const from = Math.max(startSecond, nowSecond - this.options.retentionSeconds + 1);
     endSecond = Math.min(endSecond, nowSecond + 61);
     const percentile = percentileOf(statistic);
+    const histogram = percentile !== undefined && metricName === 'Latency' ? new HistogramAccumulator() : undefined;
     const points: Datapoint[] = [];
     for (let periodStart = Math.floor(from / period) * period; periodStart < endSecond; periodStart += period) {
-      let count = 0;
-      let sum = 0;
-      let min = Infinity;
-      let max = -Infinity;
-      const seconds: number[] = [];
-      for (let second = Math.max(periodStart, from); second < Math.min(periodStart + period, endSecond); second++) {
-        const datum = series.at(second);
-        if (!datum) continue;
-        count += datum.count;
-        sum += datum.sum;
-        min = Math.min(min, datum.min);
-        max = Math.max(max, datum.max);
-        seconds.push(second);
-      }
+      const lo = Math.max(periodStart, from);
+      const hi = Math.min(periodStart + period, endSecond);
+      const { count, sum, min, max } = series.totals(lo, hi);
       if (count === 0) continue;
-      let value: number;
-      if (percentile !== undefined) {
-        if (metricName !== 'Latency') {
-          // Fault and Error hold 0/1 per request: a percentile is 1 when more than (100-p)% failed.
-          value = sum / count > 1 - percentile / 100 ? 1 : 0;
-        } else {
-          const merged = newHistogram();
-          for (const second of seconds) series.addHistogram(second, merged);
-          value = merged.getValueAtPercentile(percentile) / MICROS_PER_MS;
-          merged.destroy();
-        }
+      let value: number | undefined;
+      if (histogram && percentile !== undefined) {
+        histogram.reset();
+        series.addHistograms(lo, hi, histogram);
+        // Undefined only past FINE_SECONDS for a period the slots cannot tile (see LIMITATIONS).
+        value = histogram.percentile(percentile, min, max);
+      } else if (percentile !== undefined) {
+        // Fault and Error hold 0/1 per request: a percentile is 1 when more than (100-p)% failed.
+        value = sum / count > 1 - percentile / 100 ? 1 : 0;
       } else {
         value = { Average: sum / count, Sum: sum, SampleCount: count, Minimum: min, Maximum: max }[statistic as 'Sum'];
       }
-      points.push({ timestamp: periodStart, value });
+      if (value !== undefined) points.push({ timestamp: periodStart, value });
     }
     return points;
   }
