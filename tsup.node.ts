@@ -5,9 +5,9 @@ import { defineConfig } from 'tsup';
  * in. Everything else (fastify, express, mysql2, undici, the AWS SDK) stays a plain `require`, so
  * OpenTelemetry's require hooks (the local register, or ADOT on EKS) can instrument it.
  */
-export function nodeProgram(entry: string) {
+export function nodeProgram(entry: string | Record<string, string>) {
   return defineConfig({
-    entry: [entry],
+    entry: typeof entry === 'string' ? [entry] : entry,
     format: ['cjs'],
     platform: 'node',
     target: 'node24',

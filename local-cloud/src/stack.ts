@@ -25,7 +25,7 @@ import { startReceiver, type Receiver } from './telemetry/receiver';
 import { Deployment, type WorkloadEvent } from './workloads/deployment';
 import { PidRegistry } from './workloads/pid-registry';
 import { processFor, workloadObjects } from './workloads/specs';
-import { TcpProxy } from './workloads/tcp-proxy';
+import { DataPlane } from './workloads/data-plane';
 
 export interface LocalCloud {
   endpoints: Endpoints;
@@ -133,16 +133,14 @@ export async function startLocalCloud(config: LocalCloudConfig, logger: Logger):
     seedParameters(parameters, config.prefix);
     const { changes, onParameterWrite } = changeFeed(cluster, names, environment, config.region);
 
-    const deliveryProxy = new TcpProxy(
-      names.deliveryApi,
-      () => cluster.deployment('default', names.deliveryApi).readyPorts(),
-      logger,
-    );
-    const orderProxy = new TcpProxy(
-      names.orderApi,
-      () => cluster.deployment('default', names.orderApi).readyPorts(),
-      logger,
-    );
+    const dataPlane = new DataPlane(logger);
+    cleanups.push(() => dataPlane.close());
+    /** Tells the data plane which replicas may take traffic, whenever a replica changes. */
+    const syncDataPlane = () => {
+      for (const deployment of cluster.allDeployments())
+        if (deployment.name === names.deliveryApi || deployment.name === names.orderApi)
+          dataPlane.setReady(deployment.name, deployment.readyPorts());
+    };
     const receiver: Receiver = await startReceiver({ host: config.host, port: config.ports.otlp, pipeline, logger });
     cleanups.push(() => receiver.close());
     const aws: AwsEndpoint = await startAwsEndpoint({
@@ -163,10 +161,13 @@ export async function startLocalCloud(config: LocalCloudConfig, logger: Logger):
       logger,
     });
     cleanups.push(() => aws.close());
-    const deliveryPort = await deliveryProxy.listen(config.host, config.ports.deliveryApi, 'DELIVERY_API_PORT');
-    cleanups.push(() => deliveryProxy.close());
-    const orderPort = await orderProxy.listen(config.host, config.ports.orderApi, 'ORDER_API_PORT');
-    cleanups.push(() => orderProxy.close());
+    const deliveryPort = await dataPlane.listen(
+      names.deliveryApi,
+      config.host,
+      config.ports.deliveryApi,
+      'DELIVERY_API_PORT',
+    );
+    const orderPort = await dataPlane.listen(names.orderApi, config.host, config.ports.orderApi, 'ORDER_API_PORT');
     // A new token every start: only whoever can read the 0600 kubeconfig may talk to the cluster.
     const kubeToken = randomBytes(32).toString('base64url');
     const kube: KubeApiServer = await startKubeApiServer({
@@ -212,7 +213,10 @@ export async function startLocalCloud(config: LocalCloudConfig, logger: Logger):
     const hooks = {
       allocatePort: freePort,
       processFor: (container: Parameters<typeof processFor>[0]) => processFor(container, config.hostEnv),
-      onChange: () => cluster.nudge(),
+      onChange: () => {
+        cluster.nudge();
+        syncDataPlane();
+      },
       onEvent: (event: WorkloadEvent) => cluster.recordEvent(event),
       onSpawn: (pid: number, argv: string[]) => registry.add(pid, argv),
       onExit: (pid: number) => registry.remove(pid),
