@@ -1,4 +1,9 @@
 import { nodeProgram } from '../tsup.node';
 
-// The data plane runs on a worker thread from its own file (src/workloads/data-plane.ts finds it).
-export default nodeProgram({ main: 'src/main.ts', 'data-plane-worker': 'src/workloads/data-plane-worker.ts' });
+// Three programs: local-cloud; its data plane, on a worker thread from its own file (data-plane.ts
+// finds it); the OpenTelemetry register the workloads start under (specs.ts names it).
+export default nodeProgram({
+  main: 'src/main.ts',
+  'data-plane-worker': 'src/workloads/data-plane-worker.ts',
+  'otel-register': 'src/telemetry/otel-register.ts',
+});

@@ -25,7 +25,8 @@ export interface WorkloadEndpoints {
 }
 
 export const NAMESPACE = 'default';
-const REGISTER = '@opentelemetry/auto-instrumentations-node/register';
+/** local-cloud's slim OpenTelemetry register (src/telemetry/otel-register.ts, built beside main.js). */
+const register = (repoRoot: string) => path.join(repoRoot, 'local-cloud', 'dist', 'otel-register.js');
 
 function env(values: Record<string, string | number>): V1EnvVar[] {
   return Object.entries(values).map(([name, value]) => ({ name, value: String(value) }));
@@ -43,7 +44,6 @@ function otelEnv(service: string, e: WorkloadEndpoints): Record<string, string> 
     OTEL_BSP_SCHEDULE_DELAY: '500',
     // The EC2/EKS resource detectors would probe the instance metadata address.
     OTEL_NODE_RESOURCE_DETECTORS: 'env,host,os,process',
-    OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'http,undici,express,mysql2,pino,aws-sdk',
   };
 }
 
@@ -82,7 +82,7 @@ export function workloadObjects(e: WorkloadEndpoints) {
     name: 'delivery-api',
     image: `local-cloud/${names.deliveryApi}:dev`,
     workingDir: service('delivery-api'),
-    command: ['node', '--require', REGISTER, 'dist/server.js'],
+    command: ['node', '--require', register(e.repoRoot), 'dist/server.js'],
     ports: [{ name: 'http', containerPort: PORTS.deliveryApi }],
     readinessProbe: probe('/api/delivery/ready'),
     env: env({
@@ -107,7 +107,7 @@ export function workloadObjects(e: WorkloadEndpoints) {
     name: 'order-api',
     image: `local-cloud/${names.orderApi}:dev`,
     workingDir: service('order-api'),
-    command: ['node', '--require', REGISTER, 'dist/server.js'],
+    command: ['node', '--require', register(e.repoRoot), 'dist/server.js'],
     ports: [{ name: 'http', containerPort: PORTS.orderApi }],
     readinessProbe: probe('/api/orders/ready'),
     env: env({

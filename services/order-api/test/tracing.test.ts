@@ -12,9 +12,14 @@ import {
 import { order } from './helpers';
 
 /**
- * The built Order API under the upstream OpenTelemetry auto-instrumentation, exporting OTLP/JSON
- * to a receiver in this test (local-cloud's receiver plays this part in the demo).
+ * The built Order API under the upstream OpenTelemetry auto-instrumentation, and under
+ * local-cloud's slim register that the demo starts it with, exporting OTLP/JSON to a receiver in
+ * this test (local-cloud's receiver plays this part in the demo). Both must give the same spans.
  */
+const REGISTERS = [
+  ['the upstream auto-instrumentation', '@opentelemetry/auto-instrumentations-node/register'],
+  ["local-cloud's register", path.resolve(__dirname, '../../../local-cloud/dist/otel-register.js')],
+] as const;
 interface ExportedSpan {
   traceId: string;
   name: string;
@@ -54,12 +59,16 @@ afterAll(async () => {
   await db.drop();
 });
 
-describe('tracing', () => {
+/** What each register exported for a traced request: kind and name of every span of its trace. */
+const shapes: Record<string, string[]> = {};
+
+describe.each(REGISTERS)('tracing under %s', (label, register) => {
   it('answers with the request trace id, exports a route-named server span, and logs the trace id', async () => {
+    spans.length = 0;
     const service = await startChildService({
       script: path.resolve(__dirname, '../dist/server.js'),
       cwd: path.resolve(__dirname, '..'),
-      nodeArgs: ['--require', '@opentelemetry/auto-instrumentations-node/register'],
+      nodeArgs: ['--require', register],
       env: {
         DELIVERY_API_URL: delivery.url,
         OTEL_SERVICE_NAME: 'ts-order-api',
@@ -70,6 +79,8 @@ describe('tracing', () => {
         OTEL_METRICS_EXPORTER: 'none',
         OTEL_LOGS_EXPORTER: 'none',
         OTEL_NODE_RESOURCE_DETECTORS: 'env,host,os,process',
+        // What the demo enabled of the upstream one before local-cloud had its own register.
+        OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'http,undici,express,mysql2,pino,aws-sdk',
       },
       readyPath: '/api/orders/ready',
     });
@@ -110,5 +121,15 @@ describe('tracing', () => {
     expect(server?.attributes).toContainEqual({ key: 'http.route', value: { stringValue: '/api/orders' } });
     // The call to the Delivery API is a client span of the same trace.
     expect(spans.some((span) => span.traceId === traceId && span.kind === 3)).toBe(true);
+    shapes[label] = spans
+      .filter((span) => span.traceId === traceId)
+      .map((span) => `${span.kind} ${span.name}`)
+      .sort();
   });
+});
+
+it("local-cloud's register exports the same spans as the upstream auto-instrumentation", () => {
+  const [upstream, local] = REGISTERS.map(([label]) => shapes[label]);
+  expect(upstream?.length).toBeGreaterThan(0);
+  expect(local).toEqual(upstream);
 });
