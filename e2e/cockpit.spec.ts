@@ -275,3 +275,53 @@ test('the console answers bad requests with 4xx and the field at fault, never 50
   expect(await second.json()).toMatchObject({ running: id });
   expect((await page.request.post(api(`/api/bursts/${id}/stop`))).status()).toBe(200);
 });
+
+/** What the browser does when a tab goes to the background or comes back (Page Visibility). */
+const setVisibility = (state: 'hidden' | 'visible') =>
+  `Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => '${state}' });
+   document.dispatchEvent(new Event('visibilitychange'));`;
+
+test('every tab follows one live stream instead of polling, and a hidden tab closes it', async ({ browser }) => {
+  // Three more cockpits, as colleagues watching on their own screens.
+  const tabs = await Promise.all([1, 2, 3].map(() => browser.newPage()));
+  const polls: string[] = [];
+  const streams: string[] = [];
+  const closedStreams: string[] = [];
+  const polled = /\/api\/(status|orders|audit|traffic|fault|bursts|slos|signals\/(map|chart|discovery))(\?|$)/;
+  for (const tab of tabs) {
+    tab.on('request', (request) => {
+      const url = new URL(request.url());
+      if (url.pathname === '/api/live') streams.push(url.search);
+      else if (polled.test(url.pathname + url.search)) polls.push(url.pathname);
+    });
+    tab.on('requestfailed', (request) => {
+      if (new URL(request.url()).pathname === '/api/live') closedStreams.push(request.url());
+    });
+    await tab.goto(process.env.CONSOLE_URL ?? '');
+    await expect(tab.getByTestId('chip-Cluster')).toHaveAttribute('data-light', 'green');
+  }
+  // What a tab shows comes over its stream: the status strip and the chart summary are filled.
+  for (const tab of tabs) await expect(tab.getByTestId('chip-Order API')).toHaveAttribute('data-light', 'green');
+  await tabs[0]!.waitForTimeout(1000); // the first fetches of each panel, and the stream opening, settle
+  const pollsBefore = polls.length;
+  const streamsBefore = streams.length;
+  // Long enough for every panel to have polled at least once (5-15 s) were it polling.
+  await tabs[0]!.waitForTimeout(16_000);
+  expect(polls.slice(pollsBefore), 'requests a polling tab would have made').toEqual([]);
+  expect(streams.length - streamsBefore).toBe(0);
+  // One stream per tab, carrying every panel's topic.
+  expect(streams.length).toBeGreaterThanOrEqual(tabs.length);
+  for (const search of streams)
+    expect(new URLSearchParams(search).get('topics')?.split(',')).toEqual(
+      expect.arrayContaining(['status', 'orders', 'audit', 'traffic', 'fault', 'bursts', 'map', 'slos', 'discovery']),
+    );
+
+  // A tab put in the background closes its stream and draws nothing; back in front, it reopens.
+  const background = tabs[2]!;
+  await background.evaluate(setVisibility('hidden'));
+  await expect.poll(() => closedStreams.length, { timeout: 5000 }).toBeGreaterThan(0);
+  const reopenedFrom = streams.length;
+  await background.evaluate(setVisibility('visible'));
+  await expect.poll(() => streams.length, { timeout: 5000 }).toBeGreaterThan(reopenedFrom);
+  await Promise.all(tabs.map((tab) => tab.close()));
+});

@@ -10,6 +10,8 @@ import { REPO_ROOT } from './processes';
 export interface Demo {
   consoleUrl: string;
   orderApiUrl: string;
+  /** local-cloud's OTLP receiver (also its `/api/status`). */
+  otlpUrl: string;
   /** The process `npm run demo` leads (its group holds local-cloud and everything it started). */
   child: ChildProcess;
   /** Milliseconds from spawning `npm run demo` to the console's cockpit answering 200. */
@@ -76,6 +78,7 @@ export async function startDemo(options: {
           return {
             consoleUrl: endpoints.CONSOLE_URL,
             orderApiUrl: endpoints.ORDER_API_URL,
+            otlpUrl: endpoints.OTEL_EXPORTER_OTLP_ENDPOINT,
             child,
             readyMs: performance.now() - started,
             dataDir,

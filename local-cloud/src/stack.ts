@@ -39,6 +39,8 @@ export interface LocalCloud {
   processes: PidRegistry;
   /** SIGKILLs every process started (when the user insists on leaving now). */
   kill(): void;
+  /** Requests the AWS endpoint and the Kubernetes API have answered so far. */
+  requestsServed(): { aws: number; kube: number };
 }
 
 /** Seeds the four pool parameters with their defaults on first start; later starts keep the values. */
@@ -141,7 +143,15 @@ export async function startLocalCloud(config: LocalCloudConfig, logger: Logger):
         if (deployment.name === names.deliveryApi || deployment.name === names.orderApi)
           dataPlane.setReady(deployment.name, deployment.readyPorts());
     };
-    const receiver: Receiver = await startReceiver({ host: config.host, port: config.ports.otlp, pipeline, logger });
+    // The AWS endpoint and the Kubernetes API start after the receiver; it reads their counts late.
+    let requestsServed = () => ({ aws: 0, kube: 0 });
+    const receiver: Receiver = await startReceiver({
+      host: config.host,
+      port: config.ports.otlp,
+      pipeline,
+      logger,
+      requestsServed: () => requestsServed(),
+    });
     cleanups.push(() => receiver.close());
     const aws: AwsEndpoint = await startAwsEndpoint({
       credentials: LOCAL_CREDENTIALS,
@@ -231,6 +241,7 @@ export async function startLocalCloud(config: LocalCloudConfig, logger: Logger):
       registry.clear();
     });
 
+    requestsServed = () => ({ aws: aws.requestsServed, kube: kube.requestsServed });
     const kubeconfig = path.join(config.dataDir, 'kubeconfig');
     await writeKubeconfig(kubeconfig, kube, kubeToken);
 
@@ -255,6 +266,7 @@ export async function startLocalCloud(config: LocalCloudConfig, logger: Logger):
       stop,
       processes: registry,
       kill: () => registry.killAll(),
+      requestsServed: () => requestsServed(),
       async waitUntilAvailable(timeoutMs) {
         const deadline = Date.now() + timeoutMs;
         const watched = [names.deliveryApi, names.orderApi];

@@ -8,6 +8,7 @@ import { createClients, type Clients } from './clients';
 import { loadConsoleConfig, type ConsoleConfig } from './config';
 import { openDatabase, type Db } from './db';
 import { Kube } from './kube';
+import { LiveHub } from './live/hub';
 import { OrderApi } from './order-api';
 import { OrderDesk } from './orders';
 import { PoolParameterStore } from './pool-parameters';
@@ -35,6 +36,8 @@ export interface ConsoleContext {
   runbook: Runbook;
   bursts: BurstManager;
   signals: Signals;
+  /** The single reader of every source; routes and the live stream read through it. */
+  live: LiveHub;
   loginThrottle: LoginThrottle;
   startedAt: Date;
   /** Stops timers and closes the database (tests; the server process simply exits). */
@@ -65,24 +68,32 @@ export function createConsoleContext(config: ConsoleConfig): ConsoleContext {
   });
   const bursts = new BurstManager(db, audit, orderApi, config.caps);
   const signals = new Signals(clients, target, names, { runs, bursts, audit });
-  return {
-    config,
+  const orders = new OrderDesk(orderApi, audit);
+  const traffic = new BackgroundTraffic(kube, audit, names);
+  const sources = {
     target,
-    names,
     clients,
     kube,
     orderApi,
-    orders: new OrderDesk(orderApi, audit),
-    traffic: new BackgroundTraffic(kube, audit, names),
     parameters,
-    db,
+    names,
+    orders,
+    traffic,
     audit,
     runbook,
     bursts,
     signals,
+  };
+  const live = new LiveHub(sources);
+  return {
+    config,
+    ...sources,
+    db,
+    live,
     loginThrottle: new LoginThrottle(),
     startedAt: new Date(),
     dispose() {
+      live.stop();
       runbook.dispose();
       db.close();
     },

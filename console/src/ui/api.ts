@@ -71,12 +71,23 @@ export const trafficQuery = queryOptions({
   queryFn: () => getJson<TrafficState>('/api/traffic'),
   refetchInterval: 5000,
 });
-export function faultQuery(delaySeconds: number) {
+/** The runbook's state (the live topic `fault`): running run, history, fault active, auto-restore. */
+export const faultStateQuery = queryOptions({
+  queryKey: ['fault', 'state'],
+  queryFn: async (): Promise<Omit<FaultView, 'plans'>> => {
+    const { plans: _plans, ...state } = await getJson<FaultView>('/api/fault');
+    return state;
+  },
+  // Without the live stream: fast only while a run is in progress; the runbook lives on the server either way.
+  refetchInterval: (query) => (query.state.data?.running ? 500 : 5000),
+});
+
+/** The exact calls Inject (with this hold time) and Restore would make: they change only with the inputs. */
+export function faultPlansQuery(delaySeconds: number) {
   return queryOptions({
-    queryKey: ['fault', delaySeconds],
-    queryFn: () => getJson<FaultView>(`/api/fault?delay=${delaySeconds}`),
-    // Poll fast only while a run is in progress; the runbook lives on the server either way.
-    refetchInterval: (query) => (query.state.data?.running ? 500 : 5000),
+    queryKey: ['fault', 'plans', delaySeconds],
+    queryFn: async () => (await getJson<FaultView>(`/api/fault?delay=${delaySeconds}`)).plans,
+    staleTime: 30_000,
   });
 }
 
@@ -106,8 +117,11 @@ export function chartQuery(
   return queryOptions({
     queryKey: ['signals', 'chart', service, operation, range.key],
     queryFn: () => {
+      // A live range is the server's shared chart (every tab the same reads); a custom window a one-off.
       const window = range.window();
-      const params = new URLSearchParams({ service, from: String(window.from), to: String(window.to) });
+      const params = new URLSearchParams(
+        range.live ? { service, range: range.key } : { service, from: String(window.from), to: String(window.to) },
+      );
       if (operation) params.set('operation', operation);
       return getJson<ChartView>(`/api/signals/chart?${params.toString()}`);
     },

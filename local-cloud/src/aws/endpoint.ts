@@ -24,6 +24,8 @@ export interface AwsEndpointOptions {
 export interface AwsEndpoint {
   url: string;
   port: number;
+  /** Requests answered so far, refused ones included (what a client's call rate costs). */
+  readonly requestsServed: number;
   close(): Promise<void>;
 }
 
@@ -151,7 +153,9 @@ export async function startAwsEndpoint(options: AwsEndpointOptions): Promise<Aws
       }
     }
   };
+  let requestsServed = 0;
   const server = http.createServer((req, res) => {
+    requestsServed++;
     handle(req, res).catch((error: unknown) => {
       options.logger.error({ err: error }, 'aws endpoint failed');
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
@@ -159,5 +163,12 @@ export async function startAwsEndpoint(options: AwsEndpointOptions): Promise<Aws
     });
   });
   const port = await listen(server, options.port, options.host, 'LOCAL_CLOUD_AWS_PORT');
-  return { url: `http://${options.host}:${port}`, port, close: () => closeHttpServer(server) };
+  return {
+    url: `http://${options.host}:${port}`,
+    port,
+    get requestsServed() {
+      return requestsServed;
+    },
+    close: () => closeHttpServer(server),
+  };
 }

@@ -49,6 +49,8 @@ export interface KubeApiServer {
   port: number;
   /** The server's certificate (PEM), which the kubeconfig names as its certificate authority. */
   certificate: string;
+  /** Requests answered so far, refused ones included (what a client's call rate costs). */
+  readonly requestsServed: number;
   close(): Promise<void>;
 }
 
@@ -133,7 +135,9 @@ export async function startKubeApiServer(options: {
     return given.length === expected.length && timingSafeEqual(given, expected);
   };
   const tls = createServingCertificate();
+  let requestsServed = 0;
   const server = https.createServer({ key: tls.key, cert: tls.cert }, (req, res) => {
+    requestsServed++;
     if (refuseForeignHost(req, res)) return;
     if (!authorised(req)) {
       req.resume();
@@ -154,5 +158,13 @@ export async function startKubeApiServer(options: {
     });
   });
   const port = await listen(server, options.port, options.host, 'LOCAL_CLOUD_KUBE_PORT');
-  return { url: `https://${options.host}:${port}`, port, certificate: tls.cert, close: () => closeHttpServer(server) };
+  return {
+    url: `https://${options.host}:${port}`,
+    port,
+    certificate: tls.cert,
+    get requestsServed() {
+      return requestsServed;
+    },
+    close: () => closeHttpServer(server),
+  };
 }

@@ -44,6 +44,8 @@ export async function startReceiver(options: {
   port: number;
   pipeline: TelemetryPipeline;
   logger: Logger;
+  /** Requests the AWS endpoint and Kubernetes API answered, for `/api/status` (what watching costs). */
+  requestsServed?: () => { aws: number; kube: number };
 }): Promise<Receiver> {
   const { pipeline } = options;
   let metricPoints = 0;
@@ -110,6 +112,7 @@ export async function startReceiver(options: {
         tracesKept: pipeline.traces.size,
         droppedSpans: pipeline.traces.droppedSpans,
         pendingSpans: pipeline.pendingSpans,
+        apiRequestsServed: options.requestsServed?.() ?? { aws: 0, kube: 0 },
       });
       return;
     }

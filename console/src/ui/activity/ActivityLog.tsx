@@ -1,12 +1,12 @@
 'use client';
 
-import { useQuery } from '@tanstack/react-query';
 import { Card, ErrorText, formatTime } from '../common/Card';
 import { auditQuery } from '../api';
+import { useLiveQuery } from '../live';
 
 /** The append-only audit log: who did what, when, and how it ended. */
 export function ActivityLog() {
-  const { data, error } = useQuery(auditQuery);
+  const { data, error } = useLiveQuery('audit', auditQuery);
   return (
     <Card title="Activity" testId="activity-log">
       <ErrorText error={error} />

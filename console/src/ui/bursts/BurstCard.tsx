@@ -1,11 +1,12 @@
 'use client';
 
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { Card, ErrorText, formatTime } from '../common/Card';
 import { LineChart } from '../charts/LazyLineChart';
 import { FormField } from '../common/FormField';
 import { burstsQuery, postJson } from '../api';
+import { useLiveQuery } from '../live';
 import { TrafficToggle } from '../traffic/TrafficToggle';
 import { Stat } from '../common/Stat';
 import { BURST_FIELDS, DEFAULT_BURST_FORM, toBurstRequest, totals } from './burst-form';
@@ -14,7 +15,7 @@ import { useBurstStream } from './useBurstStream';
 /** Start/stop a server-side burst, follow it live, see its summary. */
 export function BurstCard() {
   const queryClient = useQueryClient();
-  const { data } = useQuery(burstsQuery);
+  const { data } = useLiveQuery('bursts', burstsQuery);
   const [form, setForm] = useState(DEFAULT_BURST_FORM);
   const [followId, setFollowId] = useState<string>();
   const [formError, setFormError] = useState<string>();

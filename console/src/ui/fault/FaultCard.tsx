@@ -1,10 +1,11 @@
 'use client';
 
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useLiveQuery } from '../live';
 import { useEffect, useState } from 'react';
 import type { RunAction, RunRecord, StepStatus } from '../../shared/fault';
 import { Card, ErrorText, formatTime } from '../common/Card';
-import { faultQuery, postJson } from '../api';
+import { faultPlansQuery, faultStateQuery, postJson } from '../api';
 
 const STEP_ICON: Record<StepStatus, string> = { pending: '○', running: '◔', succeeded: '✓', failed: '✗', skipped: '–' };
 const STEP_TONE: Record<StepStatus, string> = {
@@ -61,7 +62,8 @@ function RunSteps({ run }: { run: RunRecord }) {
 export function FaultCard() {
   const queryClient = useQueryClient();
   const [delay, setDelay] = useState(10);
-  const { data, error } = useQuery(faultQuery(delay));
+  const { data, error } = useLiveQuery('fault', faultStateQuery);
+  const plans = useQuery(faultPlansQuery(delay));
   const [confirming, setConfirming] = useState<RunAction>();
   const countdown = useCountdown(data?.autoRestoreAt);
   const act = useMutation({
@@ -74,7 +76,7 @@ export function FaultCard() {
   });
 
   const latest = data?.running ?? data?.history[0];
-  const plan = confirming && data?.plans[confirming];
+  const plan = confirming && plans.data?.[confirming];
   const busy = Boolean(data?.running);
   return (
     <Card

@@ -1,12 +1,12 @@
 'use client';
 
-import { useQuery } from '@tanstack/react-query';
 import { Card, ErrorText, formatTime } from '../common/Card';
 import { recentOrdersQuery } from '../api';
+import { useLiveQuery } from '../live';
 
 /** The newest orders, read back from MySQL through the Order API. */
 export function RecentOrders() {
-  const { data, error } = useQuery(recentOrdersQuery);
+  const { data, error } = useLiveQuery('orders', recentOrdersQuery);
   return (
     <Card title="Recent orders" testId="recent-orders">
       <ErrorText error={error} />

@@ -1,9 +1,9 @@
 'use client';
 
-import { useQuery } from '@tanstack/react-query';
 import type { Edge, ServiceMap as Map_ } from '../../shared/signals';
 import { Card, ErrorText } from '../common/Card';
 import { mapQuery } from '../api';
+import { useLiveQuery } from '../live';
 import { HEALTH_CLASSES, health, millis, percent } from './format';
 
 /** Columns by call depth from the clients: clients | Order API | Delivery API | MySQL, AWS::SSM. */
@@ -45,7 +45,7 @@ function EdgeLabel({ edge }: { edge: Edge }) {
 
 /** Who calls whom over the last 5 minutes, from Application Signals' dependency data. */
 export function ServiceMap() {
-  const { data, error } = useQuery(mapQuery());
+  const { data, error } = useLiveQuery('map', mapQuery());
   return (
     <Card title="Service map (last 5 min)" testId="service-map">
       <ErrorText error={error} />

@@ -1,6 +1,8 @@
 'use client';
 
 import { useQuery } from '@tanstack/react-query';
+import { chartTopic } from '../../shared/live';
+import { useLiveQuery } from '../live';
 import { useMemo, useState } from 'react';
 import type { ChartView } from '../../shared/signals';
 import { Card, ErrorText } from '../common/Card';
@@ -38,7 +40,7 @@ function Freshness({ view }: { view: ChartView }) {
  * beside the server-side ones.
  */
 export function SignalsPanel() {
-  const discovery = useQuery(discoveryQuery());
+  const discovery = useLiveQuery('discovery', discoveryQuery());
   const [range, setRange] = useState<RangeChoice>('15m');
   const [custom, setCustom] = useState(() => ({ from: Date.now() - 30 * 60_000, to: Date.now() }));
   const [picked, setPicked] = useState<{ service?: string; operation?: string }>({});
@@ -46,14 +48,15 @@ export function SignalsPanel() {
   const service = picked.service ?? services.find((s) => s.name.endsWith('order-api'))?.name ?? services[0]?.name ?? '';
   const operations = services.find((s) => s.name === service)?.operations ?? [];
   const operation = picked.operation ?? (operations.includes('POST /api/orders') ? 'POST /api/orders' : '');
-  const chart = useQuery(
+  const chart = useLiveQuery(
+    range !== 'custom' && service ? chartTopic({ service, operation, range }) : undefined,
     chartQuery(service, operation, {
       key: range === 'custom' ? `${custom.from}-${custom.to}` : range,
       live: range !== 'custom',
       window: liveWindow(range, custom),
     }),
   );
-  const bursts = useQuery(burstsQuery);
+  const bursts = useLiveQuery('bursts', burstsQuery);
   const recentBurst = bursts.data?.running ?? bursts.data?.history[0];
   const burst = useQuery(burstQuery(recentBurst?.id, Boolean(bursts.data?.running)));
 

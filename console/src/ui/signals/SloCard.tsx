@@ -1,9 +1,10 @@
 'use client';
 
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { SloRow } from '../../shared/signals';
 import { Card, ErrorText } from '../common/Card';
 import { postJson, slosQuery } from '../api';
+import { useLiveQuery } from '../live';
 
 const STATUS_CLASSES: Record<SloRow['status'], string> = {
   OK: 'bg-emerald-100 text-emerald-800',
@@ -16,7 +17,7 @@ const STATUS_CLASSES: Record<SloRow['status'], string> = {
 /** The demo's two SLOs, with attainment, error budget and status from the budget report. */
 export function SloCard() {
   const queryClient = useQueryClient();
-  const { data, error } = useQuery(slosQuery);
+  const { data, error } = useLiveQuery('slos', slosQuery);
   const create = useMutation({
     mutationFn: () => postJson('/api/slos'),
     onSuccess: () => void queryClient.invalidateQueries({ queryKey: ['slos'] }),

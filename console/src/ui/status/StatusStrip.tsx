@@ -1,8 +1,8 @@
 'use client';
 
-import { useQuery } from '@tanstack/react-query';
 import type { Light } from '../../shared/status';
 import { statusQuery } from '../api';
+import { useLiveQuery } from '../live';
 
 const COLOURS: Record<Light, string> = {
   green: 'bg-emerald-500',
@@ -12,7 +12,7 @@ const COLOURS: Record<Light, string> = {
 
 /** Each dependency as a chip (reason on hover), and the pool's desired vs effective values. */
 export function StatusStrip() {
-  const { data, error } = useQuery(statusQuery);
+  const { data, error } = useLiveQuery('status', statusQuery);
   if (error) return <p className="text-sm text-red-700">Status unavailable: {error.message}</p>;
   if (!data) return <p className="text-sm text-slate-500">Checking…</p>;
   const desired = data.pool.desired;

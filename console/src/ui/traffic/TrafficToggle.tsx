@@ -1,13 +1,14 @@
 'use client';
 
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { TrafficState } from '../../shared/traffic';
 import { postJson, trafficQuery } from '../api';
+import { useLiveQuery } from '../live';
 
 /** Background traffic on/off: scales the traffic generator Deployment between 0 and 1 replicas. */
 export function TrafficToggle() {
   const queryClient = useQueryClient();
-  const traffic = useQuery(trafficQuery);
+  const traffic = useLiveQuery('traffic', trafficQuery);
   const toggle = useMutation({
     mutationFn: (enabled: boolean) => postJson<TrafficState>('/api/traffic', { enabled }),
     onSuccess: (state) => queryClient.setQueryData(trafficQuery.queryKey, state),

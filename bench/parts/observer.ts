@@ -1,0 +1,334 @@
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { chromium, type Browser } from '@playwright/test';
+import { startLoad } from '@demo/load';
+import { findLocalCloudPid, startDemo, type Demo } from '../lib/demo';
+import type { Part } from '../lib/part';
+import { cpuSeconds } from '../lib/processes';
+import { figure } from '../lib/report';
+import { median, percentile, repeat, round } from '../lib/stats';
+
+/** The order path's rate while people watch. */
+const RATE = 200;
+/** History before measuring: what a talk has behind it after 3 hours. */
+const HISTORY_SECONDS = 3 * 3600;
+/** Synthetic orders per second of that history (the query cost does not depend on it; see below). */
+const HISTORY_RATE = 10;
+
+/** Every topic a cockpit tab follows (console/src/ui), as a stream client asks for them. */
+const COCKPIT_TOPICS = [
+  'status',
+  'orders',
+  'audit',
+  'traffic',
+  'fault',
+  'bursts',
+  'map',
+  'slos',
+  'discovery',
+  ['chart', '15m', 'ts-order-api', 'POST /api/orders'].map(encodeURIComponent).join('/'),
+];
+
+type Viewers = { kind: 'none' } | { kind: 'tabs'; count: number } | { kind: 'streams'; count: number };
+const label = (v: Viewers) =>
+  v.kind === 'none' ? '0 viewers' : `${v.count} ${v.kind === 'tabs' ? 'Chromium tabs' : 'stream clients'}`;
+const VIEWERS: Viewers[] = [
+  { kind: 'none' },
+  { kind: 'tabs', count: 1 },
+  { kind: 'tabs', count: 3 },
+  { kind: 'streams', count: 10 },
+];
+
+const hex = (bytes: number) =>
+  Array.from({ length: bytes }, () =>
+    Math.floor(Math.random() * 256)
+      .toString(16)
+      .padStart(2, '0'),
+  ).join('');
+const attr = (key: string, value: string | number) =>
+  typeof value === 'number' ? { key, value: { intValue: value } } : { key, value: { stringValue: value } };
+
+/**
+ * 3 hours of history in local-cloud's metric store before the measurement: server spans of both
+ * services with old timestamps, sent to its OTLP receiver as the services send theirs. HISTORY_RATE
+ * orders a second rather than 200: a period's histogram holds one count per distinct latency bucket,
+ * so a query's cost depends on the window and the period, not on how many requests filled it.
+ */
+async function prefillHistory(otlpUrl: string, log: (m: string) => void): Promise<void> {
+  const end = Date.now() - 60_000;
+  const start = end - HISTORY_SECONDS * 1000;
+  const batchSeconds = 300;
+  for (let from = start; from < end; from += batchSeconds * 1000) {
+    const order: unknown[] = [];
+    const delivery: unknown[] = [];
+    for (let t = from; t < Math.min(end, from + batchSeconds * 1000); t += 1000 / HISTORY_RATE) {
+      const ms = 5 + Math.random() * 45 + (Math.random() < 0.01 ? 1500 : 0);
+      const status = Math.random() < 0.005 ? 500 : 200;
+      const traceId = hex(16);
+      const span = (name: string, route: string, took: number) => ({
+        traceId,
+        spanId: hex(8),
+        name,
+        kind: 2,
+        startTimeUnixNano: `${Math.round(t * 1e6)}`,
+        endTimeUnixNano: `${Math.round((t + took) * 1e6)}`,
+        attributes: [
+          attr('http.request.method', 'POST'),
+          attr('http.route', route),
+          attr('http.response.status_code', status),
+        ],
+        status: { code: status >= 500 ? 2 : 0 },
+      });
+      order.push(span('POST /api/orders', '/api/orders', ms));
+      delivery.push(span('POST /api/delivery', '/api/delivery', ms * 0.8));
+    }
+    const resource = (service: string, spans: unknown[]) => ({
+      resource: { attributes: [attr('service.name', service)] },
+      scopeSpans: [{ spans }],
+    });
+    const response = await fetch(`${otlpUrl}/v1/traces`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ resourceSpans: [resource('ts-order-api', order), resource('ts-delivery-api', delivery)] }),
+    });
+    if (!response.ok) throw new Error(`history: OTLP answered ${response.status} ${await response.text()}`);
+  }
+  log(`history: ${HISTORY_SECONDS / 3600} h of ${HISTORY_RATE} orders/s on both services, with old timestamps`);
+}
+
+/** `count` clients of the console's live stream: how old each pushed value was on arrival (ms). */
+function streamClients(consoleUrl: string, count: number): { ages: number[]; stop: () => Promise<void> } {
+  const ages: number[] = [];
+  const controller = new AbortController();
+  const url = `${consoleUrl}/api/live?${new URLSearchParams({ topics: COCKPIT_TOPICS.join(',') }).toString()}`;
+  const clients = Array.from({ length: count }, async () => {
+    const response = await fetch(url, { signal: controller.signal });
+    if (!response.ok || !response.body) throw new Error(`live stream: HTTP ${response.status}`);
+    const decoder = new TextDecoder();
+    let text = '';
+    const seen = new Set<string>();
+    try {
+      for await (const chunk of response.body) {
+        text += decoder.decode(chunk as Uint8Array, { stream: true });
+        const events = text.split('\n\n');
+        text = events.pop() ?? '';
+        for (const event of events) {
+          if (!event.startsWith('data: ')) continue;
+          const message = JSON.parse(event.slice(6)) as { topic: string; readAt: number | null };
+          // The first message of each topic is its current value, read before this client came.
+          if (seen.has(message.topic) && message.readAt !== null) ages.push(Date.now() - message.readAt);
+          seen.add(message.topic);
+        }
+      }
+    } catch (error) {
+      if (!controller.signal.aborted) throw error;
+    }
+  });
+  return {
+    ages,
+    stop: async () => {
+      controller.abort();
+      await Promise.allSettled(clients);
+    },
+  };
+}
+
+async function apiRequests(otlpUrl: string): Promise<{ aws: number; kube: number }> {
+  const status = (await (await fetch(`${otlpUrl}/api/status`)).json()) as {
+    apiRequestsServed: { aws: number; kube: number };
+  };
+  return status.apiRequestsServed;
+}
+
+/** The console under `npm run demo` (npm -> demo script -> next start). */
+async function findConsolePid(groupLeader: number): Promise<number> {
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = await readFile(`/proc/${entry}/stat`, 'utf8');
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]) !== groupLeader) continue;
+      const cmdline = (await readFile(`/proc/${entry}/cmdline`, 'utf8')).split('\0');
+      if (cmdline.some((arg) => arg.endsWith('next/dist/bin/next'))) return Number(entry);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  throw new Error('the console process was not found under npm run demo');
+}
+
+interface Phase {
+  viewers: string;
+  p50: number;
+  p99: number;
+  achievedRate: number;
+  failed: number;
+  localCloudCpu: number;
+  consoleCpu: number;
+  awsPerMinute: number;
+  kubePerMinute: number;
+  dataAgeP99?: number;
+}
+
+async function measurePhase(
+  demo: Demo,
+  browser: Browser,
+  viewers: Viewers,
+  seconds: number,
+  pids: { localCloud: number; console: number },
+): Promise<Phase> {
+  const pages =
+    viewers.kind === 'tabs' ? await Promise.all(Array.from({ length: viewers.count }, () => browser.newPage())) : [];
+  for (const page of pages) await page.goto(demo.consoleUrl);
+  const streams = viewers.kind === 'streams' ? streamClients(demo.consoleUrl, viewers.count) : undefined;
+  // Viewers settle (first loads, the stream opening) before the clock starts.
+  await new Promise((resolve) => setTimeout(resolve, 5000));
+  const before = {
+    calls: await apiRequests(demo.otlpUrl),
+    lc: cpuSeconds(pids.localCloud),
+    co: cpuSeconds(pids.console),
+  };
+  const agesFrom = streams?.ages.length ?? 0;
+  const t0 = performance.now();
+  const summary = await startLoad({ url: demo.orderApiUrl, rate: RATE, durationSeconds: seconds, maxInFlight: 400 })
+    .done;
+  const wall = (performance.now() - t0) / 1000;
+  const calls = await apiRequests(demo.otlpUrl);
+  const phase: Phase = {
+    viewers: label(viewers),
+    p50: summary.latency.p50,
+    p99: summary.latency.p99,
+    achievedRate: summary.achievedRate,
+    failed: summary.sent - summary.ok,
+    localCloudCpu: round(cpuSeconds(pids.localCloud) - before.lc, 2),
+    consoleCpu: round(cpuSeconds(pids.console) - before.co, 2),
+    awsPerMinute: round(((calls.aws - before.calls.aws) * 60) / wall, 0),
+    kubePerMinute: round(((calls.kube - before.calls.kube) * 60) / wall, 0),
+    ...(streams ? { dataAgeP99: percentile(streams.ages.slice(agesFrom), 99) } : {}),
+  };
+  await streams?.stop();
+  await Promise.all(pages.map((page) => page.close()));
+  return phase;
+}
+
+export const observer: Part = {
+  name: 'observer',
+  title: `Watching is free: the order path at ${RATE} orders/s with 0, 1 and 3 cockpit tabs and 10 stream clients, after 3 h of history`,
+  async run({ config, workDir, log }) {
+    const demo = await startDemo({ path: config.PATH, home: config.HOME, logFile: path.join(workDir, 'demo.log') });
+    const browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+    try {
+      const pids = {
+        localCloud: await findLocalCloudPid(demo.child.pid!),
+        console: await findConsolePid(demo.child.pid!),
+      };
+      await prefillHistory(demo.otlpUrl, log);
+      const phases: Phase[][] = [];
+      await repeat(config.BENCH_RUNS, async (run) => {
+        const results: Phase[] = [];
+        // Interleaved, so a slow moment of the machine hits every viewer count alike.
+        for (const viewers of VIEWERS) {
+          const phase = await measurePhase(demo, browser, viewers, config.BENCH_DURATION, pids);
+          log(
+            `${run === 0 ? 'warm-up' : `run ${run}`}, ${phase.viewers}: p50 ${phase.p50.toFixed(1)} ms, p99 ${phase.p99.toFixed(1)} ms, ${phase.achievedRate.toFixed(0)}/s, local-cloud ${phase.localCloudCpu} CPU-s, console ${phase.consoleCpu} CPU-s, ${phase.awsPerMinute} AWS + ${phase.kubePerMinute} kube calls/min${phase.dataAgeP99 === undefined ? '' : `, data age p99 ${phase.dataAgeP99.toFixed(0)} ms`}`,
+          );
+          results.push(phase);
+        }
+        if (run > 0) phases.push(results);
+      });
+      const of = (viewers: Viewers) => phases.map((run) => run.find((p) => p.viewers === label(viewers))!);
+      const none = of(VIEWERS[0]!);
+      const noneP99 = median(none.map((p) => p.p99));
+      const oneTab = of(VIEWERS[1]!);
+      const threeTabs = of(VIEWERS[2]!);
+      const tenStreams = of(VIEWERS[3]!);
+      const callsOf = (runs: Phase[]) => median(runs.map((p) => p.awsPerMinute + p.kubePerMinute));
+      const perExtraViewer = (callsOf(tenStreams) - callsOf(oneTab)) / 9;
+      return {
+        figures: [
+          figure(
+            `order p99, 0 viewers`,
+            none.map((p) => p.p99),
+            'ms',
+            { note: `p50 ${median(none.map((p) => p.p50)).toFixed(1)} ms` },
+          ),
+          figure(
+            `order p99, 1 Chromium tab`,
+            oneTab.map((p) => p.p99),
+            'ms',
+            {
+              reference: { name: 'no viewer', value: noneP99, unit: 'ms' },
+              note: `p50 ${median(oneTab.map((p) => p.p50)).toFixed(1)} ms`,
+            },
+          ),
+          figure(
+            `order p99, 3 Chromium tabs`,
+            threeTabs.map((p) => p.p99),
+            'ms',
+            {
+              reference: { name: 'no viewer', value: noneP99, unit: 'ms' },
+              target: { text: '<= 1.3 x no viewer', check: (_v, ratio) => ratio <= 1.3 },
+              note: `p50 ${median(threeTabs.map((p) => p.p50)).toFixed(1)} ms`,
+            },
+          ),
+          figure(
+            `order p99, 10 stream clients`,
+            tenStreams.map((p) => p.p99),
+            'ms',
+            {
+              reference: { name: 'no viewer', value: noneP99, unit: 'ms' },
+              target: { text: '<= 1.1 x no viewer', check: (_v, ratio) => ratio <= 1.1 },
+              note: `p50 ${median(tenStreams.map((p) => p.p50)).toFixed(1)} ms`,
+            },
+          ),
+          figure(
+            'cockpit data p99 age on arrival (10 stream clients)',
+            tenStreams.map((p) => p.dataAgeP99 ?? NaN),
+            'ms',
+            {
+              target: { text: '<= 300 ms', check: (v) => v <= 300 },
+              note: 'from the collector reading its source to a client receiving it',
+            },
+          ),
+          ...VIEWERS.map((viewers) =>
+            figure(
+              `local-cloud CPU, ${label(viewers)}`,
+              of(viewers).map((p) => p.localCloudCpu),
+              'CPU-s',
+              {
+                note: `per ${config.BENCH_DURATION} s; console ${median(of(viewers).map((p) => p.consoleCpu))} CPU-s`,
+              },
+            ),
+          ),
+          ...VIEWERS.map((viewers) =>
+            figure(
+              `AWS + Kubernetes calls a minute, ${label(viewers)}`,
+              of(viewers).map((p) => p.awsPerMinute + p.kubePerMinute),
+              '',
+              {
+                note: `AWS ${median(of(viewers).map((p) => p.awsPerMinute))}, Kubernetes ${median(of(viewers).map((p) => p.kubePerMinute))}; local cadences`,
+              },
+            ),
+          ),
+          figure('extra calls a minute per extra viewer (1 tab -> 10 streams)', [perExtraViewer], '', {
+            target: { text: '0 (within one read)', check: (v) => v <= 1 },
+          }),
+        ],
+        raw: { phases, history: { seconds: HISTORY_SECONDS, ordersPerSecond: HISTORY_RATE } },
+      };
+    } finally {
+      await browser.close();
+      await demo.stop();
+    }
+  },
+};
