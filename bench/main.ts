@@ -9,11 +9,12 @@ import { machine, ORDER, renderResults, save } from './lib/report';
 import { consoleWeight } from './parts/console-weight';
 import { faultToggle } from './parts/fault-toggle';
 import { loadEngine } from './parts/load-engine';
+import { metricQuery } from './parts/metric-query';
 import { observer } from './parts/observer';
 import { orderPath } from './parts/order-path';
 import { startup } from './parts/startup';
 
-const PARTS: Part[] = [orderPath, loadEngine, faultToggle, startup, consoleWeight, observer];
+const PARTS: Part[] = [orderPath, loadEngine, faultToggle, startup, consoleWeight, metricQuery, observer];
 
 async function main(args: string[]): Promise<number> {
   if (args.includes('--render')) {

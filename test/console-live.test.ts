@@ -1,9 +1,9 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startTestCloud, type TestCloud } from '@demo/testkit';
-import { LOCAL_CREDENTIALS, type LocalCloud } from '@demo/local-cloud';
-import { loadConsoleConfig } from '../console/src/server/config';
-import { createConsoleContext, type ConsoleContext } from '../console/src/server/context';
+import type { LocalCloud } from '@demo/local-cloud';
+import type { ConsoleContext } from '../console/src/server/context';
+import { localConsole } from './local-console';
 import { liveStream, readTopic } from '../console/src/server/live/stream';
 import { chartTopic, FIXED_TOPICS, type LiveMessage } from '../console/src/shared/live';
 
@@ -19,22 +19,7 @@ let app: ConsoleContext;
 beforeAll(async () => {
   testCloud = await startTestCloud({ mysqlUrl: inject('mysqlUrl'), repoRoot });
   ({ cloud } = testCloud);
-  app = createConsoleContext(
-    loadConsoleConfig(
-      {
-        CONSOLE_TARGET: 'local',
-        CONSOLE_DATA_DIR: path.join(testCloud.dataDir, 'console'),
-        AWS_ENDPOINT_URL: cloud.endpoints.awsUrl,
-        AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-        AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-        KUBECONFIG: cloud.endpoints.kubeconfig,
-        OTEL_EXPORTER_OTLP_ENDPOINT: cloud.endpoints.otlpUrl,
-        AWS_REGION: 'us-east-1',
-        APP_PREFIX: 'ts',
-      },
-      repoRoot,
-    ),
-  );
+  app = localConsole(testCloud, repoRoot);
 }, 90_000);
 
 afterAll(async () => {

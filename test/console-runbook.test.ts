@@ -2,9 +2,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { appNames, POOL_PARAM_DEFAULTS } from '@demo/contracts';
 import { startTestCloud, type TestCloud } from '@demo/testkit';
-import { LOCAL_CREDENTIALS, type LocalCloud } from '@demo/local-cloud';
-import { loadConsoleConfig } from '../console/src/server/config';
-import { createConsoleContext, type ConsoleContext } from '../console/src/server/context';
+import type { LocalCloud } from '@demo/local-cloud';
+import type { ConsoleContext } from '../console/src/server/context';
+import { localConsole } from './local-console';
 import { startLoad } from '@demo/load';
 
 /**
@@ -23,22 +23,7 @@ let signals: ConsoleContext['signals'];
 beforeAll(async () => {
   testCloud = await startTestCloud({ mysqlUrl: inject('mysqlUrl'), repoRoot });
   ({ cloud } = testCloud);
-  app = createConsoleContext(
-    loadConsoleConfig(
-      {
-        CONSOLE_TARGET: 'local',
-        CONSOLE_DATA_DIR: path.join(testCloud.dataDir, 'console'),
-        AWS_ENDPOINT_URL: cloud.endpoints.awsUrl,
-        AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-        AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-        KUBECONFIG: cloud.endpoints.kubeconfig,
-        OTEL_EXPORTER_OTLP_ENDPOINT: cloud.endpoints.otlpUrl,
-        AWS_REGION: 'us-east-1',
-        APP_PREFIX: 'ts',
-      },
-      repoRoot,
-    ),
-  );
+  app = localConsole(testCloud, repoRoot);
   ({ runbook, kube, signals } = app);
 }, 90_000);
 

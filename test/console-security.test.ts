@@ -116,6 +116,18 @@ describe.skipIf(!built)('a console with operator and viewer tokens (skipped: con
   it('needs a token or session for every API route', async () => {
     expect((await request(port, '/api/target')).status).toBe(401);
     expect((await request(port, '/api/traffic', { method: 'POST', body: '{"enabled":true}' })).status).toBe(401);
+    // The live stream too: an unauthenticated local process gets nothing of what the cockpit shows.
+    expect((await request(port, '/api/live?topics=status,slos')).status).toBe(401);
+  });
+
+  it('refuses a live stream of topics that name nothing, or too many, with 422 naming the field', async () => {
+    const cookie = sessionOf(await login(VIEWER));
+    const tooMany = Array.from({ length: 33 }, (_, i) => `chart/15m/s${i}/`).join(',');
+    for (const topics of ['secrets', 'chart/15m', 'chart/9y/ts-order-api/', '', tooMany]) {
+      const answer = await request(port, `/api/live?topics=${encodeURIComponent(topics)}`, { headers: { cookie } });
+      expect(answer.status, topics.slice(0, 40)).toBe(422);
+      expect(JSON.parse(answer.text)).toMatchObject({ details: [{ field: 'topics' }] });
+    }
   });
 
   it('lets the operator act (the request reaches the route, whose target is down here)', async () => {

@@ -129,7 +129,15 @@ export function renderResults(): void {
   writeFileSync(RESULTS_MD, markdown(parts));
 }
 
-export const ORDER = ['order-path', 'load-engine', 'fault-toggle', 'startup', 'console-weight', 'observer'];
+export const ORDER = [
+  'order-path',
+  'load-engine',
+  'fault-toggle',
+  'startup',
+  'console-weight',
+  'metric-query',
+  'observer',
+];
 
 const fmt = (value: number, unit: string) =>
   `${value >= 100 ? Math.round(value).toLocaleString('en-US') : round(value, value >= 10 ? 1 : 2)} ${unit}`.trim();

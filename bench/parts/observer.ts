@@ -2,6 +2,8 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { chromium, type Browser } from '@playwright/test';
 import { startLoad } from '@demo/load';
+import { CHROMIUM_LAUNCH } from '../../e2e/chromium';
+import { chartTopic, FIXED_TOPICS } from '../../console/src/shared/live';
 import { findLocalCloudPid, startDemo, type Demo } from '../lib/demo';
 import type { Part } from '../lib/part';
 import { cpuSeconds } from '../lib/processes';
@@ -17,25 +19,20 @@ const HISTORY_RATE = 10;
 
 /** Every topic a cockpit tab follows (console/src/ui), as a stream client asks for them. */
 const COCKPIT_TOPICS = [
-  'status',
-  'orders',
-  'audit',
-  'traffic',
-  'fault',
-  'bursts',
-  'map',
-  'slos',
-  'discovery',
-  ['chart', '15m', 'ts-order-api', 'POST /api/orders'].map(encodeURIComponent).join('/'),
+  ...FIXED_TOPICS,
+  chartTopic({ service: 'ts-order-api', operation: 'POST /api/orders', range: '15m' }),
 ];
 
 type Viewers = { kind: 'none' } | { kind: 'tabs'; count: number } | { kind: 'streams'; count: number };
 const label = (v: Viewers) =>
-  v.kind === 'none' ? '0 viewers' : `${v.count} ${v.kind === 'tabs' ? 'Chromium tabs' : 'stream clients'}`;
+  v.kind === 'none'
+    ? '0 viewers'
+    : `${v.count} ${v.kind === 'tabs' ? 'Chromium tab' : 'stream client'}${v.count === 1 ? '' : 's'}`;
 const VIEWERS: Viewers[] = [
   { kind: 'none' },
   { kind: 'tabs', count: 1 },
   { kind: 'tabs', count: 3 },
+  { kind: 'streams', count: 1 },
   { kind: 'streams', count: 10 },
 ];
 
@@ -140,20 +137,42 @@ async function apiRequests(otlpUrl: string): Promise<{ aws: number; kube: number
   return status.apiRequestsServed;
 }
 
-/** The console under `npm run demo` (npm -> demo script -> next start). */
-async function findConsolePid(groupLeader: number): Promise<number> {
+/**
+ * The console under `npm run demo`: local-cloud's child in a process group of its own (`next start`,
+ * whose process renames itself), the one that is neither a workload (`dist/server.js`) nor MySQL.
+ */
+async function findConsolePid(localCloudPid: number): Promise<number> {
   for (const entry of await readdir('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const stat = await readFile(`/proc/${entry}/stat`, 'utf8');
-      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]) !== groupLeader) continue;
+      const [state, ppid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      // A zombie (mariadb-install-db, done and not yet reaped) has no command line and no future.
+      if (Number(ppid) !== localCloudPid || state === 'Z') continue;
       const cmdline = (await readFile(`/proc/${entry}/cmdline`, 'utf8')).split('\0');
-      if (cmdline.some((arg) => arg.endsWith('next/dist/bin/next'))) return Number(entry);
+      if (!cmdline[0] || cmdline.some((arg) => arg.endsWith('dist/server.js') || /mysql|mariadb/.test(arg))) continue;
+      return Number(entry);
     } catch {
       // gone meanwhile
     }
   }
-  throw new Error('the console process was not found under npm run demo');
+  throw new Error('the console process was not found under local-cloud');
+}
+
+/** CPU seconds of every Chromium process (the browser and its renderers), from /proc. */
+async function chromiumCpuSeconds(): Promise<number> {
+  let total = 0;
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const cmdline = await readFile(`/proc/${entry}/cmdline`, 'utf8');
+      if (cmdline.startsWith('/usr/lib/chromium/') || cmdline.startsWith('/usr/bin/chromium'))
+        total += cpuSeconds(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return total;
 }
 
 interface Phase {
@@ -164,6 +183,8 @@ interface Phase {
   failed: number;
   localCloudCpu: number;
   consoleCpu: number;
+  /** The tabs' own CPU: on 2 cores it competes with the order path. */
+  chromiumCpu: number;
   awsPerMinute: number;
   kubePerMinute: number;
   dataAgeP99?: number;
@@ -186,6 +207,7 @@ async function measurePhase(
     calls: await apiRequests(demo.otlpUrl),
     lc: cpuSeconds(pids.localCloud),
     co: cpuSeconds(pids.console),
+    ch: await chromiumCpuSeconds(),
   };
   const agesFrom = streams?.ages.length ?? 0;
   const t0 = performance.now();
@@ -201,6 +223,7 @@ async function measurePhase(
     failed: summary.sent - summary.ok,
     localCloudCpu: round(cpuSeconds(pids.localCloud) - before.lc, 2),
     consoleCpu: round(cpuSeconds(pids.console) - before.co, 2),
+    chromiumCpu: round((await chromiumCpuSeconds()) - before.ch, 2),
     awsPerMinute: round(((calls.aws - before.calls.aws) * 60) / wall, 0),
     kubePerMinute: round(((calls.kube - before.calls.kube) * 60) / wall, 0),
     ...(streams ? { dataAgeP99: percentile(streams.ages.slice(agesFrom), 99) } : {}),
@@ -215,23 +238,15 @@ export const observer: Part = {
   title: `Watching is free: the order path at ${RATE} orders/s with 0, 1 and 3 cockpit tabs and 10 stream clients, after 3 h of history`,
   async run({ config, workDir, log }) {
     const demo = await startDemo({ path: config.PATH, home: config.HOME, logFile: path.join(workDir, 'demo.log') });
-    const browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    const browser = await chromium.launch(CHROMIUM_LAUNCH);
+
     try {
+      const localCloud = await findLocalCloudPid(demo.child.pid!);
       const pids = {
-        localCloud: await findLocalCloudPid(demo.child.pid!),
-        console: await findConsolePid(demo.child.pid!),
+        localCloud,
+        console: await findConsolePid(localCloud),
       };
+      log(`local-cloud pid ${pids.localCloud}, console pid ${pids.console}`);
       await prefillHistory(demo.otlpUrl, log);
       const phases: Phase[][] = [];
       await repeat(config.BENCH_RUNS, async (run) => {
@@ -240,7 +255,7 @@ export const observer: Part = {
         for (const viewers of VIEWERS) {
           const phase = await measurePhase(demo, browser, viewers, config.BENCH_DURATION, pids);
           log(
-            `${run === 0 ? 'warm-up' : `run ${run}`}, ${phase.viewers}: p50 ${phase.p50.toFixed(1)} ms, p99 ${phase.p99.toFixed(1)} ms, ${phase.achievedRate.toFixed(0)}/s, local-cloud ${phase.localCloudCpu} CPU-s, console ${phase.consoleCpu} CPU-s, ${phase.awsPerMinute} AWS + ${phase.kubePerMinute} kube calls/min${phase.dataAgeP99 === undefined ? '' : `, data age p99 ${phase.dataAgeP99.toFixed(0)} ms`}`,
+            `${run === 0 ? 'warm-up' : `run ${run}`}, ${phase.viewers}: p50 ${phase.p50.toFixed(1)} ms, p99 ${phase.p99.toFixed(1)} ms, ${phase.achievedRate.toFixed(0)}/s, local-cloud ${phase.localCloudCpu} CPU-s, console ${phase.consoleCpu} CPU-s, Chromium ${phase.chromiumCpu} CPU-s, ${phase.awsPerMinute} AWS + ${phase.kubePerMinute} kube calls/min${phase.dataAgeP99 === undefined ? '' : `, data age p99 ${phase.dataAgeP99.toFixed(0)} ms`}`,
           );
           results.push(phase);
         }
@@ -251,9 +266,11 @@ export const observer: Part = {
       const noneP99 = median(none.map((p) => p.p99));
       const oneTab = of(VIEWERS[1]!);
       const threeTabs = of(VIEWERS[2]!);
-      const tenStreams = of(VIEWERS[3]!);
+      const oneStream = of(VIEWERS[3]!);
+      const tenStreams = of(VIEWERS[4]!);
       const callsOf = (runs: Phase[]) => median(runs.map((p) => p.awsPerMinute + p.kubePerMinute));
-      const perExtraViewer = (callsOf(tenStreams) - callsOf(oneTab)) / 9;
+      // The same topics for 1 and for 10 clients of the same kind: what each extra viewer costs.
+      const perExtraViewer = (callsOf(tenStreams) - callsOf(oneStream)) / 9;
       return {
         figures: [
           figure(
@@ -306,7 +323,7 @@ export const observer: Part = {
               of(viewers).map((p) => p.localCloudCpu),
               'CPU-s',
               {
-                note: `per ${config.BENCH_DURATION} s; console ${median(of(viewers).map((p) => p.consoleCpu))} CPU-s`,
+                note: `per ${config.BENCH_DURATION} s; console ${median(of(viewers).map((p) => p.consoleCpu))} CPU-s, Chromium ${median(of(viewers).map((p) => p.chromiumCpu))} CPU-s`,
               },
             ),
           ),
@@ -320,7 +337,7 @@ export const observer: Part = {
               },
             ),
           ),
-          figure('extra calls a minute per extra viewer (1 tab -> 10 streams)', [perExtraViewer], '', {
+          figure('extra calls a minute per extra viewer (1 -> 10 stream clients)', [perExtraViewer], '', {
             target: { text: '0 (within one read)', check: (v) => v <= 1 },
           }),
         ],

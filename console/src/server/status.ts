@@ -12,13 +12,16 @@ function message(error: unknown): string {
 }
 
 /** The status strip: each dependency checked independently, so one red chip never hides the others. */
-export async function readStatus(deps: {
+/** What the status strip reads. */
+export interface StatusSources {
   clients: Clients;
   kube: Kube;
   orderApi: OrderApi;
   parameters: PoolParameterStore;
   names: AppNames;
-}): Promise<StatusView> {
+}
+
+export async function readStatus(deps: StatusSources): Promise<StatusView> {
   const { kube, names } = deps;
   const [cluster, health, params, configs, signals] = await Promise.allSettled([
     kube.listDeployments(),

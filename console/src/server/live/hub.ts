@@ -1,8 +1,14 @@
 import 'server-only';
 import { FIXED_TOPICS, LIVE_RANGE_MS, parseChartTopic, type FixedTopic } from '../../shared/live';
-import type { ConsoleContext } from '../context';
+import type { AuditLog } from '../audit';
+import type { BurstManager } from '../bursts/manager';
+import type { OrderDesk } from '../orders';
+import type { Runbook } from '../runbook/runbook';
+import type { Signals } from '../signals';
+import type { Target } from '../target';
+import type { BackgroundTraffic } from '../traffic';
 import { ConsoleError, ValidationError } from '../errors';
-import { readStatus } from '../status';
+import { readStatus, type StatusSources } from '../status';
 import { Collector } from './collector';
 
 /** At most this many chart collectors at once (services x operations x ranges that someone watches). */
@@ -17,21 +23,16 @@ class TooManyChartsError extends ConsoleError {
   }
 }
 
-type Sources = Pick<
-  ConsoleContext,
-  | 'target'
-  | 'clients'
-  | 'kube'
-  | 'orderApi'
-  | 'parameters'
-  | 'names'
-  | 'orders'
-  | 'traffic'
-  | 'audit'
-  | 'runbook'
-  | 'bursts'
-  | 'signals'
->;
+/** What the collectors read: the console's sources (named here, not through the context, which builds this hub). */
+export interface LiveSources extends StatusSources {
+  target: Target;
+  orders: OrderDesk;
+  traffic: BackgroundTraffic;
+  audit: AuditLog;
+  runbook: Runbook;
+  bursts: BurstManager;
+  signals: Signals;
+}
 
 /**
  * The console server as the single reader of every source: one Collector per topic, shared by
@@ -45,7 +46,7 @@ export class LiveHub {
   private readonly charts = new Map<string, { collector: Collector<unknown>; lastUsed: number }>();
 
   constructor(
-    private readonly app: Sources,
+    private readonly app: LiveSources,
     private readonly now: () => number = Date.now,
   ) {
     const metricMs = app.target.basePeriodSeconds * 1000;
