@@ -20,6 +20,25 @@ export interface Demo {
   stop(): Promise<void>;
 }
 
+/** Demos running now: a benchmark stopped by Ctrl-C or a kill stops them before it exits. */
+const running = new Set<() => Promise<void>>();
+let stopOnSignal = false;
+
+/**
+ * Its own process group does not get the signal that stops the benchmark, so without this a
+ * killed run would leave local-cloud, MySQL and the workloads behind.
+ */
+function stopDemosOnSignal(): void {
+  if (stopOnSignal) return;
+  stopOnSignal = true;
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      console.error(`\n${signal}: stopping the demo${running.size === 1 ? '' : 's'} this benchmark started...`);
+      void Promise.allSettled([...running].map((stop) => stop())).then(() => process.exit(130));
+    });
+  }
+}
+
 /**
  * `npm run demo` exactly as a presenter types it, on free ports and a temporary data directory
  * (so a benchmark never touches a presenter's `.demo/`). Ready means the cockpit page answers 200.
@@ -50,8 +69,10 @@ export async function startDemo(options: {
   });
   child.stdout.pipe(log);
   child.stderr.pipe(log);
+  stopDemosOnSignal();
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const stop = async () => {
+    running.delete(stop);
     if (child.exitCode === null && child.signalCode === null) {
       process.kill(-child.pid!, 'SIGINT');
       const timer = setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), 60_000);
@@ -61,6 +82,7 @@ export async function startDemo(options: {
     log.end();
     await rm(dataDir, { recursive: true, force: true });
   };
+  running.add(stop);
 
   const deadline = Date.now() + (options.timeoutMs ?? 120_000);
   try {

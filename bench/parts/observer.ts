@@ -17,6 +17,14 @@ const HISTORY_SECONDS = 3 * 3600;
 /** Synthetic orders per second of that history (the query cost does not depend on it; see below). */
 const HISTORY_RATE = 10;
 
+/**
+ * Calls are counted over a whole number of these: the least common multiple of the console's
+ * collector cadences under local-cloud (5, 10, 15 and 30 s, console/src/server/live/hub.ts), so
+ * every collector reads a fixed number of times in the window whatever its phase; a shorter window
+ * would hold one read of the 30 s collector or none, at random.
+ */
+const COLLECTOR_CYCLE_MS = 30_000;
+
 /** Every topic a cockpit tab follows (console/src/ui), as a stream client asks for them. */
 const COCKPIT_TOPICS = [
   ...FIXED_TOPICS,
@@ -211,10 +219,17 @@ async function measurePhase(
   };
   const agesFrom = streams?.ages.length ?? 0;
   const t0 = performance.now();
+  const callsWindowMs = Math.ceil(seconds / (COLLECTOR_CYCLE_MS / 1000)) * COLLECTOR_CYCLE_MS;
+  const counted = new Promise<{ calls: { aws: number; kube: number }; ms: number }>((resolve, reject) => {
+    setTimeout(() => {
+      const ms = performance.now() - t0;
+      apiRequests(demo.otlpUrl).then((calls) => resolve({ calls, ms }), reject);
+    }, callsWindowMs);
+  });
   const summary = await startLoad({ url: demo.orderApiUrl, rate: RATE, durationSeconds: seconds, maxInFlight: 400 })
     .done;
-  const wall = (performance.now() - t0) / 1000;
-  const calls = await apiRequests(demo.otlpUrl);
+  const { calls, ms } = await counted;
+  const perMinute = (n: number) => round((n * 60_000) / ms, 0);
   const phase: Phase = {
     viewers: label(viewers),
     p50: summary.latency.p50,
@@ -224,8 +239,8 @@ async function measurePhase(
     localCloudCpu: round(cpuSeconds(pids.localCloud) - before.lc, 2),
     consoleCpu: round(cpuSeconds(pids.console) - before.co, 2),
     chromiumCpu: round((await chromiumCpuSeconds()) - before.ch, 2),
-    awsPerMinute: round(((calls.aws - before.calls.aws) * 60) / wall, 0),
-    kubePerMinute: round(((calls.kube - before.calls.kube) * 60) / wall, 0),
+    awsPerMinute: perMinute(calls.aws - before.calls.aws),
+    kubePerMinute: perMinute(calls.kube - before.calls.kube),
     ...(streams ? { dataAgeP99: percentile(streams.ages.slice(agesFrom), 99) } : {}),
   };
   await streams?.stop();
@@ -268,6 +283,11 @@ export const observer: Part = {
       const threeTabs = of(VIEWERS[2]!);
       const oneStream = of(VIEWERS[3]!);
       const tenStreams = of(VIEWERS[4]!);
+      const perViewer = (name: string, unit: string, pick: (runs: Phase[]) => { values: number[]; note: string }) =>
+        VIEWERS.map((viewers) => {
+          const { values, note } = pick(of(viewers));
+          return figure(`${name}, ${label(viewers)}`, values, unit, { note });
+        });
       const callsOf = (runs: Phase[]) => median(runs.map((p) => p.awsPerMinute + p.kubePerMinute));
       // The same topics for 1 and for 10 clients of the same kind: what each extra viewer costs.
       const perExtraViewer = (callsOf(tenStreams) - callsOf(oneStream)) / 9;
@@ -317,28 +337,16 @@ export const observer: Part = {
               note: 'from the collector reading its source to a client receiving it',
             },
           ),
-          ...VIEWERS.map((viewers) =>
-            figure(
-              `local-cloud CPU, ${label(viewers)}`,
-              of(viewers).map((p) => p.localCloudCpu),
-              'CPU-s',
-              {
-                note: `per ${config.BENCH_DURATION} s; console ${median(of(viewers).map((p) => p.consoleCpu))} CPU-s, Chromium ${median(of(viewers).map((p) => p.chromiumCpu))} CPU-s`,
-              },
-            ),
-          ),
-          ...VIEWERS.map((viewers) =>
-            figure(
-              `AWS + Kubernetes calls a minute, ${label(viewers)}`,
-              of(viewers).map((p) => p.awsPerMinute + p.kubePerMinute),
-              '',
-              {
-                note: `AWS ${median(of(viewers).map((p) => p.awsPerMinute))}, Kubernetes ${median(of(viewers).map((p) => p.kubePerMinute))}; local cadences`,
-              },
-            ),
-          ),
+          ...perViewer('local-cloud CPU', 'CPU-s', (runs) => ({
+            values: runs.map((p) => p.localCloudCpu),
+            note: `per ${config.BENCH_DURATION} s; console ${median(runs.map((p) => p.consoleCpu))} CPU-s, Chromium ${median(runs.map((p) => p.chromiumCpu))} CPU-s`,
+          })),
+          ...perViewer('AWS + Kubernetes calls a minute', '', (runs) => ({
+            values: runs.map((p) => p.awsPerMinute + p.kubePerMinute),
+            note: `AWS ${median(runs.map((p) => p.awsPerMinute))}, Kubernetes ${median(runs.map((p) => p.kubePerMinute))}; local cadences`,
+          })),
           figure('extra calls a minute per extra viewer (1 -> 10 stream clients)', [perExtraViewer], '', {
-            target: { text: '0 (within one read)', check: (v) => v <= 1 },
+            target: { text: '0 (within one read)', check: (v) => Math.abs(v) <= 1 },
           }),
         ],
         raw: { phases, history: { seconds: HISTORY_SECONDS, ordersPerSecond: HISTORY_RATE } },

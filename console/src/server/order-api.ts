@@ -6,27 +6,25 @@ import {
   type RecentOrdersResponse,
 } from '@demo/contracts';
 import type { Kube } from './kube';
+import { SlotCache } from './slot-cache';
 import type { SubmitResult } from '../shared/orders';
 
 export type { SubmitResult };
 
 /**
  * The Order API, found where clients find it: the address in its Service's load balancer status
- * (locally local-cloud's stable port, on EKS the ELB). The address is cached briefly.
+ * (locally local-cloud's stable port, on EKS the ELB). The address is read once per 30 s slot.
  */
 export class OrderApi {
-  private cached: { url: string; at: number } | undefined;
+  private readonly address = new SlotCache<string>(30_000);
 
   constructor(
     private readonly kube: Kube,
     private readonly serviceName: string,
   ) {}
 
-  async url(): Promise<string> {
-    if (this.cached && Date.now() - this.cached.at < 30_000) return this.cached.url;
-    const url = await this.kube.serviceUrl(this.serviceName);
-    this.cached = { url, at: Date.now() };
-    return url;
+  url(): Promise<string> {
+    return this.address.get('url', () => this.kube.serviceUrl(this.serviceName));
   }
 
   /** Sends an order as a client would and reports what came back, whatever it was. */

@@ -5,6 +5,7 @@ import {
   type ChangeEvent,
 } from '@aws-sdk/client-application-signals';
 import type { Marker, TimeWindow } from '../../shared/signals';
+import { SlotCache } from '../slot-cache';
 
 /** How far back change events are read: the longest chart window. */
 const LOOKBACK_MS = 3 * 3600_000;
@@ -28,26 +29,25 @@ function toMarker(event: ChangeEvent): Marker | undefined {
 /**
  * Application Signals' own change events (ListEntityEvents) for a service, as chart markers beside
  * the console's: the rollouts and parameter writes Application Signals recorded, on either target.
- * Read once per `ttlMs` per service (the target's period), whoever asks; a failure (an IAM policy
- * without application-signals:ListEntityEvents, say) costs the charts nothing but these markers.
+ * Read once per `slotMs` slot of time per service (the target's period), whoever asks; a failure (an
+ * IAM policy without application-signals:ListEntityEvents, say) costs the charts nothing but these markers.
  */
 export class ChangeEvents {
-  private readonly cache = new Map<string, { at: number; events: Promise<Marker[]> }>();
+  private readonly cache: SlotCache<Marker[]>;
   private warned = false;
 
   constructor(
     private readonly client: ApplicationSignalsClient,
     private readonly environment: string,
-    private readonly ttlMs: number,
+    slotMs: number,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.cache = new SlotCache(slotMs, now);
+  }
 
   async markers(service: string, window: TimeWindow): Promise<Marker[]> {
-    const cached = this.cache.get(service);
-    const fresh = cached && this.now() - cached.at < this.ttlMs ? cached : undefined;
-    const entry = fresh ?? { at: this.now(), events: this.read(service) };
-    this.cache.set(service, entry);
-    return (await entry.events).filter((m) => m.t >= window.from && m.t <= window.to);
+    const events = await this.cache.get(service, () => this.read(service));
+    return events.filter((m) => m.t >= window.from && m.t <= window.to);
   }
 
   private async read(service: string): Promise<Marker[]> {

@@ -6,6 +6,7 @@ import {
   type ApplicationSignalsClient,
   type MetricReference,
 } from '@aws-sdk/client-application-signals';
+import { SlotCache } from '../slot-cache';
 
 export interface DiscoveredService {
   name: string;
@@ -30,24 +31,21 @@ export interface DiscoveredDependency {
 /**
  * What exists, from the Application Signals list APIs. They round their window to whole hours, so
  * they are used only to find services, operations, dependencies and their exact metric
- * references (never for numbers), over the last 3 hours, cached for `ttlMs`.
+ * references (never for numbers), over the last 3 hours, read once per `slotMs` slot of time.
  */
 export class Discovery {
-  private readonly cache = new Map<string, { at: number; value: Promise<unknown> }>();
+  private readonly cache: SlotCache<unknown>;
 
   constructor(
     private readonly signals: ApplicationSignalsClient,
     readonly environment: string,
-    private readonly ttlMs: number,
-  ) {}
+    slotMs: number,
+  ) {
+    this.cache = new SlotCache(slotMs);
+  }
 
   private cached<T>(key: string, load: () => Promise<T>): Promise<T> {
-    const hit = this.cache.get(key);
-    if (hit && Date.now() - hit.at < this.ttlMs) return hit.value as Promise<T>;
-    const value = load();
-    this.cache.set(key, { at: Date.now(), value });
-    value.catch(() => this.cache.delete(key));
-    return value;
+    return this.cache.get(key, load) as Promise<T>;
   }
 
   private window() {
