@@ -128,6 +128,30 @@ describe('the console server as the single reader', () => {
     expect(new Set(answers.map((a) => JSON.stringify(a))).size).toBe(1);
   }, 20_000);
 
+  it('forgets a viewer that goes mid-stream, by its reader cancelling or its request aborting', async () => {
+    const subscribers = () => TOPICS.map((topic) => app.live.collector(topic).subscribers);
+    const nobody = TOPICS.map(() => 0);
+    expect(subscribers()).toEqual(nobody);
+    const open = async () => {
+      const controller = new AbortController();
+      const reader = liveStream(app.live, TOPICS, controller.signal).getReader();
+      expect((await reader.read()).done).toBe(false);
+      expect(subscribers()).toEqual(TOPICS.map(() => 1));
+      return { controller, reader };
+    };
+    const cancelled = await open();
+    await cancelled.reader.cancel(); // the client went away: the stream's body was cancelled
+    expect(subscribers()).toEqual(nobody);
+    const aborted = await open();
+    aborted.controller.abort(); // the request was aborted
+    expect(subscribers()).toEqual(nobody);
+    for (;;) if ((await aborted.reader.read()).done) break; // what was queued, then the end
+    // Nobody subscribed: no timer reads any source any more.
+    const reads = app.live.collectors().map((c) => c.reads);
+    await new Promise((resolve) => setTimeout(resolve, 5500));
+    expect(app.live.collectors().map((c) => c.reads)).toEqual(reads);
+  }, 20_000);
+
   it('refuses a topic that names nothing, naming the field', () => {
     expect(() => app.live.collector('chart/15m')).toThrow(/Unknown topic/);
     expect(() => app.live.collector('secrets')).toThrow(expect.objectContaining({ status: 422 }));

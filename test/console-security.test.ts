@@ -142,7 +142,7 @@ describe.skipIf(!built)('a console with operator and viewer tokens (skipped: con
 
   it('refuses a forged Host (DNS rebinding) on pages and routes, and a foreign Origin on mutations', async () => {
     const auth = { authorization: `Bearer ${OPERATOR}` };
-    for (const pathname of ['/', '/api/target', '/login']) {
+    for (const pathname of ['/', '/api/target', '/login', '/api/live?topics=status']) {
       const forged = await request(port, pathname, { headers: { ...auth, host: `evil.example:${port}` } });
       expect(forged.status, pathname).toBe(421);
     }

@@ -25,6 +25,10 @@ export const LIVE_RANGE_MS: Record<LiveRange, number> = {
   '3h': 3 * 3600_000,
 };
 
+export function isLiveRange(range: string): range is LiveRange {
+  return (LIVE_RANGES as readonly string[]).includes(range);
+}
+
 export interface ChartTopic {
   service: string;
   operation: string;
@@ -42,10 +46,9 @@ export function parseChartTopic(topic: string): ChartTopic | undefined {
   if (parts.length !== 4 || parts[0] !== 'chart') return undefined;
   try {
     const [range, service, operation] = parts.slice(1).map(decodeURIComponent) as [string, string, string];
-    if (!(LIVE_RANGES as readonly string[]).includes(range) || service.length === 0 || service.length > 200)
-      return undefined;
+    if (!isLiveRange(range) || service.length === 0 || service.length > 200) return undefined;
     if (operation.length > 300) return undefined;
-    return { service, operation, range: range as LiveRange };
+    return { service, operation, range };
   } catch {
     return undefined; // a malformed %-escape
   }

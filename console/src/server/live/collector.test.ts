@@ -125,4 +125,31 @@ describe('Collector', () => {
     s.answer('on demand');
     expect((await next).value).toBe('on demand');
   });
+
+  it('keeps one timer when the last subscriber leaves during a read and another comes before it ends', async () => {
+    vi.useFakeTimers();
+    let now = 0;
+    const s = source<number>();
+    const collector = new Collector({ name: 't', cadenceMs: 1000, read: s.read, now: () => now });
+    const first = collector.subscribe(() => undefined);
+    await flush();
+    expect(s.pending).toHaveLength(1); // the first read is out
+    first();
+    const again = collector.subscribe(() => undefined);
+    await flush();
+    s.answer(1);
+    await flush();
+    // Two chains would each leave a timer here; one chain leaves one.
+    expect(vi.getTimerCount()).toBe(1);
+    for (let tick = 1; tick <= 5; tick++) {
+      now = tick * 1000;
+      await vi.advanceTimersByTimeAsync(1000);
+      s.answer(tick + 1);
+      await flush();
+      expect(vi.getTimerCount()).toBe(1);
+    }
+    expect(collector.reads).toBe(6);
+    again();
+    expect(vi.getTimerCount()).toBe(0);
+  });
 });

@@ -98,13 +98,20 @@ export class Collector<T> {
     this.listeners.clear();
   }
 
+  /**
+   * One timer chain at a time: a chain goes on only while its timer is still the collector's, so
+   * a chain whose read was out when the last subscriber left ends there, even if a new subscriber
+   * has started another meanwhile.
+   */
   private schedule(delayMs: number): void {
-    this.timer = setTimeout(() => {
+    const timer = setTimeout(() => {
       void this.current().finally(() => {
-        if (this.listeners.size > 0) this.schedule(Math.max(0, this.lastAttempt + this.options.cadenceMs - this.now()));
+        if (this.timer === timer && this.listeners.size > 0)
+          this.schedule(Math.max(0, this.lastAttempt + this.options.cadenceMs - this.now()));
       });
     }, delayMs);
-    this.timer.unref();
+    timer.unref();
+    this.timer = timer;
   }
 
   private refresh(): Promise<Snapshot<T>> {

@@ -1,6 +1,7 @@
 import 'server-only';
 import { isTopic, type LiveMessage } from '../../shared/live';
 import { ConsoleError, ValidationError } from '../errors';
+import { sseStream } from '../sse';
 import type { Snapshot } from './collector';
 import type { LiveHub } from './hub';
 
@@ -42,46 +43,21 @@ function message(topic: string, snapshot: Snapshot<unknown>, withValue: boolean)
 /**
  * One tab's Server-Sent Events: for each topic, its current value at once (so a reconnect starts
  * whole), then a message after every read of its collector, with the value only when it changed.
- * A comment every 15 s keeps proxies from closing a quiet stream.
+ * The collectors lose this subscriber whichever way the stream ends.
  */
 export function liveStream(hub: LiveHub, topics: string[], signal: AbortSignal): ReadableStream<Uint8Array> {
-  const encoder = new TextEncoder();
   const collectors = topics.map((topic) => [topic, hub.collector(topic)] as const);
-  const unsubscribes: (() => void)[] = [];
-  let keepAlive: NodeJS.Timeout | undefined;
-  const end = () => {
-    clearInterval(keepAlive);
-    for (const unsubscribe of unsubscribes.splice(0)) unsubscribe();
-  };
-  return new ReadableStream<Uint8Array>({
-    start(controller) {
-      const send = (text: string) => {
-        try {
-          controller.enqueue(encoder.encode(text));
-        } catch {
-          end(); // the client went away between two reads
-        }
-      };
-      for (const [topic, collector] of collectors) {
-        const sent = { version: -1 };
-        unsubscribes.push(
-          collector.subscribe((snapshot) => {
-            const changed = snapshot.version !== sent.version;
-            sent.version = snapshot.version;
-            send(`data: ${JSON.stringify(message(topic, snapshot, changed))}\n\n`);
-          }),
-        );
-      }
-      keepAlive = setInterval(() => send(': keep-alive\n\n'), 15_000);
-      signal.addEventListener('abort', () => {
-        end();
-        try {
-          controller.close();
-        } catch {
-          // already closed
-        }
+  return sseStream(signal, (channel) => {
+    const unsubscribes = collectors.map(([topic, collector]) => {
+      let sentVersion = -1;
+      return collector.subscribe((snapshot) => {
+        const changed = snapshot.version !== sentVersion;
+        sentVersion = snapshot.version;
+        channel.send({ data: message(topic, snapshot, changed) });
       });
-    },
-    cancel: end,
+    });
+    return () => {
+      for (const unsubscribe of unsubscribes) unsubscribe();
+    };
   });
 }

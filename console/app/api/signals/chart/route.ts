@@ -1,7 +1,7 @@
 import { ValidationError } from '@/server/errors';
 import { route } from '@/server/http';
 import { readTopic } from '@/server/live/stream';
-import { chartTopic, LIVE_RANGES, type LiveRange } from '@/shared/live';
+import { chartTopic, isLiveRange, LIVE_RANGES } from '@/shared/live';
 import { windowFrom } from '../window';
 
 export const dynamic = 'force-dynamic';
@@ -15,9 +15,9 @@ export const GET = route(async ({ request, app }) => {
   const operation = url.searchParams.get('operation') ?? '';
   const range = url.searchParams.get('range');
   if (range !== null) {
-    if (!(LIVE_RANGES as readonly string[]).includes(range))
+    if (!isLiveRange(range))
       throw new ValidationError('Unknown range', [{ field: 'range', message: `one of ${LIVE_RANGES.join(', ')}` }]);
-    return Response.json(await readTopic(app.live, chartTopic({ service, operation, range: range as LiveRange })));
+    return Response.json(await readTopic(app.live, chartTopic({ service, operation, range })));
   }
   return Response.json(await app.signals.chart({ service, ...(operation ? { operation } : {}), ...windowFrom(url) }));
 });
