@@ -4,6 +4,6 @@ import { nodeProgram } from '../tsup.node';
 // finds it); the OpenTelemetry register the workloads start under (specs.ts names it).
 export default nodeProgram({
   main: 'src/main.ts',
-  'data-plane-worker': 'src/workloads/data-plane-worker.ts',
+  'data-plane-worker': 'src/workloads/data-plane-worker.mts',
   'otel-register': 'src/telemetry/otel-register.ts',
 });

@@ -56,6 +56,15 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+  // Whoever read our output is gone (a closed terminal, a killed benchmark): a write now fails
+  // with EPIPE, which would end this process on the spot and leave MySQL and the workloads running.
+  // Stop them instead, as for a signal, and write nothing more.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error;
+      if (stoppingSince === undefined) stop('output closed');
+    });
+  }
 
   await cloud.waitUntilAvailable(90_000);
   running.console = await startConsole(config, cloud.endpoints, cloud.processes, logger);

@@ -234,6 +234,76 @@ describe('the AWS endpoint', () => {
 });
 
 describe('denial of service', () => {
+  it('answers a body over 8 MiB with 413 on the AWS endpoint and the Kubernetes API, changes nothing, and keeps answering', async () => {
+    const huge = Buffer.alloc(9 * 1024 * 1024, 0x20);
+    // Refused before its signature is checked: the size alone is enough.
+    const aws = await request(env.AWS_ENDPOINT_URL, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AmazonSSM.PutParameter' },
+      body: huge,
+    });
+    expect(aws.status).toBe(413);
+    expect(aws.json()).toMatchObject({
+      __type: 'RequestEntityTooLargeException',
+      message: 'request body over 8388608 bytes',
+    });
+    const ssm = new SSMClient({
+      endpoint: env.AWS_ENDPOINT_URL,
+      region: env.AWS_REGION,
+      credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY },
+    });
+    expect((await ssm.send(new GetParameterCommand({ Name: names.parameters.poolSize }))).Parameter?.Value).toBe('10');
+    ssm.destroy();
+
+    const read = async () =>
+      (await kube(deploymentPath, { headers: { authorization: `Bearer ${token}` } })).json<{
+        metadata: { resourceVersion: string };
+      }>().metadata.resourceVersion;
+    const before = await read();
+    const patch = await kube(deploymentPath, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/merge-patch+json' },
+      body: huge,
+    });
+    expect(patch.status).toBe(413);
+    expect(patch.json()).toMatchObject({ kind: 'Status', code: 413, reason: 'RequestEntityTooLarge' });
+    expect(await read()).toBe(before);
+  });
+
+  it('answers an endless upload to the Kubernetes API with 413, then closes its connection', async () => {
+    const target = new URL(cloud.endpoints.kubeUrl);
+    const outcome = await new Promise<{ status: number; closedAfterMs: number }>((resolve, reject) => {
+      let status = 0;
+      let answeredAt = 0;
+      const chunk = Buffer.alloc(64 * 1024, 0x20);
+      const req = https.request({
+        host: target.hostname,
+        port: target.port,
+        path: deploymentPath,
+        method: 'PATCH',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/merge-patch+json' },
+        ca: certificate,
+        checkServerIdentity: (_host: string, cert: tls.PeerCertificate) =>
+          tls.checkServerIdentity(target.hostname, cert),
+      });
+      const pump = setInterval(() => req.write(chunk), 1);
+      req.on('response', (res) => {
+        status = res.statusCode ?? 0;
+        answeredAt = Date.now();
+        res.resume();
+      });
+      req.on('close', () => {
+        clearInterval(pump);
+        if (status === 0) reject(new Error('closed without an answer'));
+        else resolve({ status, closedAfterMs: Date.now() - answeredAt });
+      });
+      req.on('error', () => undefined); // the reset that ends it
+    });
+    expect(outcome.status).toBe(413);
+    expect(outcome.closedAfterMs).toBeLessThan(10_000);
+    expect((await kube(deploymentPath, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
+  });
+
   it('refuses a gzip bomb (48 KiB that inflates to 64 MiB) with 400, and keeps answering', async () => {
     const bomb = gzipSync(Buffer.alloc(64 * 1024 * 1024, 0x20));
     expect(bomb.length).toBeLessThan(100_000);

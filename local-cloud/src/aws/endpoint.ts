@@ -1,6 +1,6 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
-import { readRawBody } from '../http/read-body';
+import { answerTooLarge, BodyTooLargeError, readRawBody } from '../http/read-body';
 import { closeHttpServer, listen } from '../http/listen';
 import { refuseForeignHost } from '../http/loopback-host';
 import { verifySigV4, type LocalCredentials, type SigV4Refusal } from './sigv4';
@@ -107,7 +107,19 @@ export async function startAwsEndpoint(options: AwsEndpointOptions): Promise<Aws
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     if (refuseForeignHost(req, res)) return;
-    const raw = await readRawBody(req);
+    let raw: Buffer;
+    try {
+      raw = await readRawBody(req);
+    } catch (error) {
+      if (!(error instanceof BodyTooLargeError)) throw error;
+      // As AWS's front door answers: before any signature is checked, and in no service's protocol.
+      answerTooLarge(
+        res,
+        'application/json',
+        JSON.stringify({ __type: 'RequestEntityTooLargeException', message: error.message }),
+      );
+      return;
+    }
     const route = routeOf(req, raw);
     // Nothing is read or changed before the signature checks out (a cross-site text/plain POST
     // from a web page carries none).

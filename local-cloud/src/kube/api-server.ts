@@ -4,7 +4,7 @@ import https from 'node:https';
 import type { Logger } from 'pino';
 import { closeHttpServer, listen } from '../http/listen';
 import { refuseForeignHost } from '../http/loopback-host';
-import { readBody, readRawBody } from '../http/read-body';
+import { answerTooLarge, BodyTooLargeError, readBody, readRawBody } from '../http/read-body';
 import { PROTOBUF_TYPE, ProtobufError, readObject } from './protobuf';
 import { deploymentRoutes } from './apps-v1/deployments';
 import type { Cluster } from './cluster';
@@ -147,6 +147,11 @@ export async function startKubeApiServer(options: {
     dispatch(routes, req, res).catch((error: unknown) => {
       if (res.headersSent) {
         res.end();
+        return;
+      }
+      if (error instanceof BodyTooLargeError) {
+        const status = new KubeError(413, 'RequestEntityTooLarge', `the request is too large: ${error.message}`);
+        answerTooLarge(res, 'application/json', JSON.stringify(status.toStatus()));
         return;
       }
       if (error instanceof KubeError) {

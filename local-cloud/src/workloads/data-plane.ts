@@ -6,7 +6,7 @@ import type { FromDataPlane, ToDataPlane } from './data-plane-messages';
 
 /** The worker's file: built beside main.js in dist/, else the source beside this module (Node strips its types). */
 function workerFile(): string {
-  const candidates = ['data-plane-worker.js', 'data-plane-worker.ts'].map((file) => path.join(__dirname, file));
+  const candidates = ['data-plane-worker.js', 'data-plane-worker.mts'].map((file) => path.join(__dirname, file));
   const found = candidates.find((file) => existsSync(file));
   if (!found) throw new Error(`data-plane worker not found (looked for ${candidates.join(', ')})`);
   return found;
@@ -21,7 +21,7 @@ interface Listening {
 
 /**
  * The Services' stable ports (TCP proxies to the ready replicas), run on a worker thread of their
- * own (data-plane-worker.ts): the main thread carries the Kubernetes API, the AWS endpoint, OTLP
+ * own (data-plane-worker.mts): the main thread carries the Kubernetes API, the AWS endpoint, OTLP
  * ingest and metric queries, and a busy moment there must not delay an order. The main thread
  * only sends the ready replica ports when they change. Should the worker die, a new one takes
  * the same ports again.

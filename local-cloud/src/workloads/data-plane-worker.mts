@@ -2,8 +2,9 @@
 // the Order API never waits behind a metric query, an OTLP batch or a Kubernetes call on the main
 // thread. The main thread only tells it which replica ports are ready (data-plane.ts).
 //
-// This file runs as it is: Node strips its types (so: erasable syntax only, no parameter
-// properties or enums) and it imports nothing of ours, in the source tree and in dist/ alike.
+// This file runs as it is: Node strips its types (so: erasable syntax only, no parameter properties
+// or enums; .mts, so Node knows it for an ES module instead of guessing and warning) and it imports
+// nothing of ours, in the source tree and in dist/ alike.
 import net from 'node:net';
 import { parentPort } from 'node:worker_threads';
 import type { FromDataPlane, ToDataPlane } from './data-plane-messages';
