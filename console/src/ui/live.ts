@@ -4,6 +4,12 @@ import { useQuery, useQueryClient, type QueryClient, type QueryKey, type UseQuer
 import { useEffect, useSyncExternalStore } from 'react';
 import type { LiveMessage } from '../shared/live';
 
+/** What the stream last said of a topic besides its value: the read behind it, and the newest read's failure. */
+export interface TopicReport {
+  readAt: number | null;
+  error?: { message: string; status: number };
+}
+
 /**
  * The tab's one live stream (`GET /api/live`, Server-Sent Events) for every topic a mounted
  * component shows: each message's value goes straight into the query cache under that topic's
@@ -19,6 +25,8 @@ class LiveStream {
   private reopenTimer: ReturnType<typeof setTimeout> | undefined;
   private queryClient: QueryClient | undefined;
   private watchingVisibility = false;
+  private readonly reports = new Map<string, TopicReport>();
+  private readonly reportListeners = new Set<() => void>();
 
   /** Follows `topic` into `queryKey`; returns the release. */
   use(topic: string, queryKey: QueryKey, queryClient: QueryClient): () => void {
@@ -76,10 +84,32 @@ class LiveStream {
     source.onmessage = (event: MessageEvent<string>) => this.receive(JSON.parse(event.data) as LiveMessage);
   }
 
+  /** The topic's last report. */
+  report(topic: string): TopicReport | undefined {
+    return this.reports.get(topic);
+  }
+
+  /**
+   * Changes only when the topic's staleness does: while its source fails, `readAt` stays that of
+   * the last good value, so a healthy topic's reads every few seconds re-render nothing.
+   */
+  staleKey(topic: string): string {
+    const report = this.reports.get(topic);
+    return report?.error ? `${report.readAt}|${report.error.message}` : '';
+  }
+
+  subscribeReports = (listener: () => void): (() => void) => {
+    this.reportListeners.add(listener);
+    return () => this.reportListeners.delete(listener);
+  };
+
   private receive(message: LiveMessage): void {
     const entry = this.topics.get(message.topic);
-    if (!entry || !this.queryClient || message.value === undefined) return;
-    this.queryClient.setQueryData(entry.queryKey, message.value);
+    if (!entry || !this.queryClient) return;
+    const before = this.staleKey(message.topic);
+    this.reports.set(message.topic, { readAt: message.readAt, ...(message.error ? { error: message.error } : {}) });
+    if (this.staleKey(message.topic) !== before) for (const listener of this.reportListeners) listener();
+    if (message.value !== undefined) this.queryClient.setQueryData(entry.queryKey, message.value);
   }
 
   private watchVisibility(): void {
@@ -90,6 +120,16 @@ class LiveStream {
 }
 
 const stream = new LiveStream();
+
+/** What the stream last said of `topic` (undefined before it said anything), re-rendering only when its staleness changes. */
+export function useTopicReport(topic: string | undefined): TopicReport | undefined {
+  useSyncExternalStore(
+    stream.subscribeReports,
+    () => (topic ? stream.staleKey(topic) : ''),
+    () => '',
+  );
+  return topic ? stream.report(topic) : undefined;
+}
 
 /** True while the live stream is open (then queries need not poll). */
 export function useLiveConnected(): boolean {

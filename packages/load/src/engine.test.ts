@@ -84,6 +84,40 @@ describe('load engine', () => {
     expect(summary.dropped).toBeGreaterThan(30);
   });
 
+  it('reads a stall as a stall: the cap reached, sends skipped, the oldest open request aging, recent percentiles climbing', async () => {
+    const held: ServerResponse[] = [];
+    let stalled = true;
+    const target = await server((req, res) => (stalled ? held.push(res) : ok(req, res)));
+    const snapshots: Snapshot[] = [];
+    const run = startLoad({
+      url: target.url,
+      rate: 20,
+      durationSeconds: 4,
+      maxInFlight: 10,
+      onSnapshot: (snapshot) => snapshots.push(snapshot),
+    });
+    while (snapshots.length < 3) await new Promise((resolve) => setTimeout(resolve, 20));
+    const during = snapshots[2]!;
+    // 10 in flight since ~0.5 s: every send of the third second was skipped, none answered.
+    expect(during.second).toBe(3);
+    expect(during).toMatchObject({ inFlight: 10, maxInFlight: 10, capReached: true, achievedRate: 0 });
+    expect(during.dropped).toBeGreaterThanOrEqual(19);
+    expect(during.latency.count).toBe(0); // nothing answered this second: per-second figures say 0...
+    // ...while the open requests, counted at their age, say how long the stall has lasted.
+    expect(during.oldestOpenMs).toBeGreaterThanOrEqual(2900);
+    expect(during.recent).toMatchObject({ seconds: 10, open: 10, count: 10 });
+    expect(during.recent.p50).toBeGreaterThanOrEqual(2500);
+    expect(during.recent.p99).toBeGreaterThanOrEqual(2900);
+    stalled = false;
+    for (const res of held.splice(0)) ok(undefined as never, res);
+    const summary = await run.done;
+    const last = snapshots.at(-1)!;
+    expect(last).toMatchObject({ inFlight: 0, oldestOpenMs: 0, recent: { open: 0 } });
+    // The ten held requests ended in the window, at the ~3 s they took.
+    expect(last.recent.p99).toBeGreaterThanOrEqual(2900);
+    expect(summary.sent + summary.dropped).toBe(80);
+  });
+
   it('measures latency from when a request was due, so a stalled generator cannot hide delay (no coordinated omission)', async () => {
     const target = await server(ok); // answers at once
     const run = startLoad({ url: target.url, rate: 100, durationSeconds: 1, maxInFlight: 100 });

@@ -49,14 +49,36 @@ export interface Counts {
   dropped: number;
 }
 
+/**
+ * Latency over the last RECENT_SECONDS, counting every request that ended in them (timeouts and
+ * failures too, at the time they took) and every request still open, at its age so far: when
+ * the server stalls, these climb with the stall instead of reading zero for want of answers.
+ */
+export interface RecentLatency {
+  seconds: number;
+  p50: number;
+  p99: number;
+  /** Requests counted: ended in the window, plus `open`. */
+  count: number;
+  open: number;
+}
+
 export interface Snapshot extends Counts {
   /** Seconds since the start, 1-based: snapshot n covers (n-1, n]. */
   second: number;
   at: string;
   inFlight: number;
+  /** The cap on requests in flight; at it, due requests are skipped (counted in `dropped`). */
+  maxInFlight: number;
+  /** In flight at the cap now, or a due request skipped for it during this second. */
+  capReached: boolean;
+  /** Age of the oldest request still open, ms (0 with none open). */
+  oldestOpenMs: number;
   /** Requests sent in this second. */
   achievedRate: number;
+  /** Requests answered in this second (HTTP responses only). */
   latency: LatencySummary;
+  recent: RecentLatency;
 }
 
 export interface Summary extends Counts {
@@ -73,6 +95,9 @@ export interface Summary extends Counts {
   statusCounts: Record<string, number>;
   reason: 'completed' | 'stopped';
 }
+
+/** The sliding window of Snapshot.recent. */
+export const RECENT_SECONDS = 10;
 
 const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT']);
 
@@ -91,6 +116,11 @@ export class LoadRun {
   private window = zeroCounts();
   private readonly totalLatency = new LatencyRecorder();
   private readonly windowLatency = new LatencyRecorder();
+  /** Every request ended in each of the last RECENT_SECONDS seconds (a ring, by second). */
+  private readonly recentEnded = Array.from({ length: RECENT_SECONDS }, () => new LatencyRecorder());
+  /** Due times of the requests in flight, oldest first (sent in due order, so a Map keeps it). */
+  private readonly open = new Map<number, number>();
+  private nextRequest = 0;
   private readonly statusCounts: Record<string, number> = {};
   private readonly random: Random;
   private readonly makeBody: (random: Random) => unknown;
@@ -154,6 +184,8 @@ export class LoadRun {
     }
     this.inFlight++;
     this.window.sent++;
+    const request = this.nextRequest++;
+    this.open.set(request, dueAt);
     const body = JSON.stringify(this.makeBody(this.random));
     this.pool
       .request({
@@ -166,18 +198,20 @@ export class LoadRun {
       })
       .then(async (response) => {
         await response.body.dump();
-        this.settle(dueAt, response.statusCode);
+        this.settle(request, dueAt, response.statusCode);
       })
       .catch((error: unknown) => {
         const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : '';
-        this.settle(dueAt, TIMEOUT_CODES.has(code) ? 'timeout' : 'failure');
+        this.settle(request, dueAt, TIMEOUT_CODES.has(code) ? 'timeout' : 'failure');
       });
   }
 
-  private settle(dueAt: number, outcome: Outcome): void {
+  private settle(request: number, dueAt: number, outcome: Outcome): void {
     this.inFlight--;
+    this.open.delete(request);
     const latencyMs = performance.now() - dueAt;
     this.options.onResponse?.(latencyMs, outcome);
+    this.recentEnded[this.second % RECENT_SECONDS]?.record(latencyMs);
     if (outcome === 'timeout') this.window.timeouts++;
     else if (outcome === 'failure') this.window.failures++;
     else {
@@ -196,16 +230,33 @@ export class LoadRun {
     const counts = this.window;
     this.window = zeroCounts();
     add(this.total, counts);
+    const now = performance.now();
+    const oldestDue = this.open.values().next();
     const snapshot: Snapshot = {
       ...counts,
       second: this.second,
       at: new Date().toISOString(),
       inFlight: this.inFlight,
+      maxInFlight: this.options.maxInFlight,
+      capReached: this.inFlight >= this.options.maxInFlight || counts.dropped > 0,
+      oldestOpenMs: oldestDue.done ? 0 : Math.round(now - oldestDue.value),
       achievedRate: counts.sent,
       latency: this.windowLatency.summary(),
+      recent: this.recentLatency(now),
     };
     this.windowLatency.reset();
+    // The slot the next second writes into held the second that now leaves the window.
+    this.recentEnded[this.second % RECENT_SECONDS]?.reset();
     this.options.onSnapshot?.(snapshot);
+  }
+
+  private recentLatency(now: number): RecentLatency {
+    const window = new LatencyRecorder();
+    for (const ended of this.recentEnded) window.add(ended);
+    for (const dueAt of this.open.values()) window.record(now - dueAt);
+    const { p50, p99, count } = window.summary();
+    window.destroy();
+    return { seconds: RECENT_SECONDS, p50, p99, count, open: this.open.size };
   }
 
   private end(reason: 'completed' | 'stopped'): void {
@@ -242,6 +293,7 @@ export class LoadRun {
     };
     this.totalLatency.destroy();
     this.windowLatency.destroy();
+    for (const ended of this.recentEnded) ended.destroy();
     await this.pool.close();
     this.finish(summary);
   }

@@ -43,6 +43,11 @@ export class LatencyRecorder {
     };
   }
 
+  /** Adds every value `other` holds. */
+  add(other: LatencyRecorder): void {
+    if (other.count > 0) this.histogram.add(other.histogram);
+  }
+
   reset(): void {
     this.histogram.reset();
   }

@@ -1,15 +1,17 @@
 'use client';
 
-import { Card, ErrorText, formatTime } from '../common/Card';
+import { Card, formatTime } from '../common/Card';
+import { LiveNotice } from '../common/LiveNotice';
 import { auditQuery } from '../api';
 import { useLiveQuery } from '../live';
 
 /** The append-only audit log: who did what, when, and how it ended. */
 export function ActivityLog() {
-  const { data, error } = useLiveQuery('audit', auditQuery);
+  const audit = useLiveQuery('audit', auditQuery);
+  const { data } = audit;
   return (
     <Card title="Activity" testId="activity-log">
-      <ErrorText error={error} />
+      <LiveNotice topic="audit" query={audit} testId="audit-stale" />
       <ul className="max-h-72 overflow-auto text-xs">
         {data?.entries.map((entry) => (
           <li

@@ -12,7 +12,11 @@ import { Stat } from '../common/Stat';
 import { BURST_FIELDS, DEFAULT_BURST_FORM, toBurstRequest, totals } from './burst-form';
 import { useBurstStream } from './useBurstStream';
 
-/** Start/stop a server-side burst, follow it live, see its summary. */
+/**
+ * Start/stop a server-side burst, follow it live, see its summary. The live percentiles count
+ * requests still open at their age, so a stall (the pool exhausted, sends at the in-flight cap)
+ * reads as a stall, not as zero.
+ */
 export function BurstCard() {
   const queryClient = useQueryClient();
   const { data } = useLiveQuery('bursts', burstsQuery);
@@ -55,6 +59,8 @@ export function BurstCard() {
   const t = totals(snapshots);
   const summary = stream.ended?.summary;
   const isRunning = Boolean(followId && !stream.ended && running?.id === followId);
+  // The window of the live percentiles (the load engine's, carried in each snapshot).
+  const recentWindow = `${last?.recent.seconds ?? 10} s`;
 
   return (
     <Card title="Load burst" testId="burst-card" actions={<TrafficToggle />}>
@@ -98,8 +104,28 @@ export function BurstCard() {
 
       {followId && (
         <div className="mt-3 grid gap-2" data-testid="burst-live" data-state={stream.ended ? 'ended' : 'running'}>
-          <div className="grid grid-cols-4 gap-2 sm:grid-cols-8">
+          <div className="grid grid-cols-4 gap-2 sm:grid-cols-6">
             <Stat label="rate/s" value={last?.achievedRate ?? 0} testId="live-rate" />
+            <Stat
+              label={last?.capReached ? 'in flight: cap reached' : 'in flight'}
+              value={last ? `${last.inFlight} / ${last.maxInFlight}` : 0}
+              testId="live-in-flight"
+              tone={last?.capReached ? 'bad' : undefined}
+            />
+            <Stat
+              label="skipped (cap)"
+              value={t.dropped}
+              testId="live-skipped"
+              tone={t.dropped > 0 ? 'bad' : undefined}
+            />
+            <Stat
+              label="oldest open s"
+              value={((last?.oldestOpenMs ?? 0) / 1000).toFixed(1)}
+              testId="live-oldest-open"
+              tone={(last?.oldestOpenMs ?? 0) >= 1000 ? 'bad' : undefined}
+            />
+            <Stat label={`p50 ms, ${recentWindow}`} value={(last?.recent.p50 ?? 0).toFixed(1)} testId="live-p50" />
+            <Stat label={`p99 ms, ${recentWindow}`} value={(last?.recent.p99 ?? 0).toFixed(1)} testId="live-p99" />
             <Stat label="sent" value={t.sent} testId="live-sent" />
             <Stat label="2xx" value={t.ok} testId="live-ok" />
             <Stat label="4xx" value={t.c4xx} testId="live-4xx" />
@@ -110,22 +136,22 @@ export function BurstCard() {
               testId="live-timeouts"
               tone={t.timeouts + t.failures > 0 ? 'bad' : undefined}
             />
-            <Stat label="p50 ms" value={(last?.latency.p50 ?? 0).toFixed(1)} testId="live-p50" />
-            <Stat label="p99 ms" value={(last?.latency.p99 ?? 0).toFixed(1)} testId="live-p99" />
           </div>
           <LineChart
-            title="Client side, per second"
+            title={`Client side, per second (p99 over the last ${recentWindow}, open requests at their age)`}
             xKey="second"
             testId="burst-chart"
             data={snapshots.map((s) => ({
               second: s.second,
               rate: s.achievedRate,
-              p99: Number(s.latency.p99.toFixed(1)),
+              p99: Number(s.recent.p99.toFixed(1)),
               errors: s.serverErrors + s.timeouts + s.failures,
+              skipped: s.dropped,
             }))}
             series={[
               { key: 'rate', name: 'sent/s', color: '#2563eb' },
               { key: 'errors', name: '5xx + timeouts', color: '#dc2626' },
+              { key: 'skipped', name: 'skipped (cap)/s', color: '#7c3aed' },
               { key: 'p99', name: 'p99 ms', color: '#f59e0b', axis: 'right' },
             ]}
           />

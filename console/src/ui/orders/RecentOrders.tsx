@@ -1,15 +1,17 @@
 'use client';
 
-import { Card, ErrorText, formatTime } from '../common/Card';
+import { Card, formatTime } from '../common/Card';
+import { LiveNotice } from '../common/LiveNotice';
 import { recentOrdersQuery } from '../api';
 import { useLiveQuery } from '../live';
 
 /** The newest orders, read back from MySQL through the Order API. */
 export function RecentOrders() {
-  const { data, error } = useLiveQuery('orders', recentOrdersQuery);
+  const orders = useLiveQuery('orders', recentOrdersQuery);
+  const { data } = orders;
   return (
     <Card title="Recent orders" testId="recent-orders">
-      <ErrorText error={error} />
+      <LiveNotice topic="orders" query={orders} testId="orders-stale" />
       <table className="w-full text-left text-xs">
         <thead className="text-slate-500">
           <tr>

@@ -1,7 +1,8 @@
 'use client';
 
 import type { Edge, ServiceMap as Map_ } from '../../shared/signals';
-import { Card, ErrorText } from '../common/Card';
+import { Card } from '../common/Card';
+import { LiveNotice } from '../common/LiveNotice';
 import { mapQuery } from '../api';
 import { useLiveQuery } from '../live';
 import { HEALTH_CLASSES, health, millis, percent } from './format';
@@ -45,10 +46,11 @@ function EdgeLabel({ edge }: { edge: Edge }) {
 
 /** Who calls whom over the last 5 minutes, from Application Signals' dependency data. */
 export function ServiceMap() {
-  const { data, error } = useLiveQuery('map', mapQuery());
+  const map = useLiveQuery('map', mapQuery());
+  const { data } = map;
   return (
     <Card title="Service map (last 5 min)" testId="service-map">
-      <ErrorText error={error} />
+      <LiveNotice topic="map" query={map} testId="map-stale" />
       {data && (
         <div className="flex items-center gap-3 overflow-x-auto pb-1">
           {columns(data).map((column, index, all) => (

@@ -5,7 +5,8 @@ import { chartTopic } from '../../shared/live';
 import { useLiveQuery } from '../live';
 import { useMemo, useState } from 'react';
 import type { ChartView } from '../../shared/signals';
-import { Card, ErrorText } from '../common/Card';
+import { Card } from '../common/Card';
+import { LiveNotice } from '../common/LiveNotice';
 import { LineChart } from '../charts/LazyLineChart';
 import { burstQuery, burstsQuery, chartQuery, discoveryQuery } from '../api';
 import { signalCharts, signalMarkers, signalRows, unpublishedAreas } from './signal-charts';
@@ -48,8 +49,9 @@ export function SignalsPanel() {
   const service = picked.service ?? services.find((s) => s.name.endsWith('order-api'))?.name ?? services[0]?.name ?? '';
   const operations = services.find((s) => s.name === service)?.operations ?? [];
   const operation = picked.operation ?? (operations.includes('POST /api/orders') ? 'POST /api/orders' : '');
+  const chartFollowed = range !== 'custom' && service ? chartTopic({ service, operation, range }) : undefined;
   const chart = useLiveQuery(
-    range !== 'custom' && service ? chartTopic({ service, operation, range }) : undefined,
+    chartFollowed,
     chartQuery(service, operation, {
       key: range === 'custom' ? `${custom.from}-${custom.to}` : range,
       live: range !== 'custom',
@@ -139,7 +141,8 @@ export function SignalsPanel() {
           </span>
         )}
       </div>
-      <ErrorText error={discovery.error ?? chart.error} />
+      <LiveNotice topic="discovery" query={discovery} testId="discovery-stale" />
+      <LiveNotice topic={chartFollowed} query={chart} testId="chart-stale" />
       {services.length === 0 && !discovery.isLoading && (
         <p className="text-sm text-slate-500">No service has reported yet: send an order.</p>
       )}

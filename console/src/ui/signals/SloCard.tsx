@@ -3,6 +3,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { SloRow } from '../../shared/signals';
 import { Card, ErrorText } from '../common/Card';
+import { LiveNotice } from '../common/LiveNotice';
 import { postJson, slosQuery } from '../api';
 import { useLiveQuery } from '../live';
 
@@ -17,7 +18,8 @@ const STATUS_CLASSES: Record<SloRow['status'], string> = {
 /** The demo's two SLOs, with attainment, error budget and status from the budget report. */
 export function SloCard() {
   const queryClient = useQueryClient();
-  const { data, error } = useLiveQuery('slos', slosQuery);
+  const slos = useLiveQuery('slos', slosQuery);
+  const { data } = slos;
   const create = useMutation({
     mutationFn: () => postJson('/api/slos'),
     onSuccess: () => void queryClient.invalidateQueries({ queryKey: ['slos'] }),
@@ -41,7 +43,8 @@ export function SloCard() {
         )
       }
     >
-      <ErrorText error={error ?? create.error} />
+      <LiveNotice topic="slos" query={slos} testId="slos-stale" />
+      <ErrorText error={create.error} />
       <ul className="grid gap-2 text-sm">
         {data?.slos.map((slo) => (
           <li

@@ -13,6 +13,9 @@ function snapshot(second: number, counts: Partial<Snapshot> & { p99?: number }):
     second,
     at: new Date(T0 + second * 1000).toISOString(),
     inFlight: 0,
+    maxInFlight: 100,
+    capReached: false,
+    oldestOpenMs: 0,
     achievedRate: counts.sent ?? 0,
     sent: 0,
     ok: 0,
@@ -23,6 +26,7 @@ function snapshot(second: number, counts: Partial<Snapshot> & { p99?: number }):
     dropped: 0,
     ...counts,
     latency: { p50: 1, p95: 1, p99: counts.p99 ?? 1, max: counts.p99 ?? 1, mean: 1, count: 1 },
+    recent: { seconds: 10, p50: 1, p99: counts.p99 ?? 1, count: 1, open: 0 },
   };
 }
 

@@ -2,6 +2,7 @@
 
 import type { Light } from '../../shared/status';
 import { statusQuery } from '../api';
+import { LiveNotice } from '../common/LiveNotice';
 import { useLiveQuery } from '../live';
 
 const COLOURS: Record<Light, string> = {
@@ -12,12 +13,19 @@ const COLOURS: Record<Light, string> = {
 
 /** Each dependency as a chip (reason on hover), and the pool's desired vs effective values. */
 export function StatusStrip() {
-  const { data, error } = useLiveQuery('status', statusQuery);
-  if (error) return <p className="text-sm text-red-700">Status unavailable: {error.message}</p>;
-  if (!data) return <p className="text-sm text-slate-500">Checking…</p>;
+  const status = useLiveQuery('status', statusQuery);
+  const { data } = status;
+  if (!data)
+    return (
+      <div className="text-sm text-slate-500">
+        {status.error ? 'Status unavailable' : 'Checking…'}
+        <LiveNotice topic="status" query={status} testId="status-stale" />
+      </div>
+    );
   const desired = data.pool.desired;
   return (
     <div className="flex flex-col gap-2" data-testid="status-strip">
+      <LiveNotice topic="status" query={status} testId="status-stale" />
       <ul className="flex flex-wrap gap-2">
         {data.chips.map((chip) => (
           <li
