@@ -1,6 +1,8 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import * as k8s from '@kubernetes/client-node';
 import { expect, test, type Page } from '@playwright/test';
+import { parseEndpointsFile } from '@demo/contracts';
 
 /**
  * The presenter's journeys through the cockpit, in order: an order, a clean burst, the fault
@@ -71,6 +73,7 @@ test.afterAll(async () => {
 async function runBurst(
   options: { rate: number; seconds: number; maxInFlight?: number },
   name: string,
+  whileRunning?: () => Promise<void>,
 ): Promise<{ fiveHundreds: number; summary: string; startedAt: number }> {
   const card = page.getByTestId('burst-card');
   await card.locator('input[name=rate]').fill(String(options.rate));
@@ -88,6 +91,7 @@ async function runBurst(
       timeout: 10_000,
     })
     .toBeGreaterThan(0);
+  await whileRunning?.();
   await snap(page, `${name}-running`);
   await expect(page.getByTestId('burst-summary')).toBeVisible({ timeout: (options.seconds + 90) * 1000 });
   await snap(page, `${name}-summary`);
@@ -127,6 +131,38 @@ test('submit an order and see it in recent orders', async () => {
   await snap(page, '1-order');
 });
 
+/** Sets the replicas of a Deployment of local-cloud's cluster, as `kubectl scale` does; returns what it had. */
+async function scale(name: string, replicas: number): Promise<number> {
+  const env = parseEndpointsFile(readFileSync(process.env.LOCAL_CLOUD_ENDPOINTS ?? '', 'utf8'));
+  const kubeconfig = new k8s.KubeConfig();
+  kubeconfig.loadFromFile(env.KUBECONFIG ?? '');
+  const apps = kubeconfig.makeApiClient(k8s.AppsV1Api);
+  const before = (await apps.readNamespacedDeployment({ name, namespace: 'default' })).spec?.replicas ?? 1;
+  await apps.patchNamespacedDeployment(
+    { name, namespace: 'default', body: { spec: { replicas } } },
+    k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch),
+  );
+  return before;
+}
+
+test('a panel whose source stops answering keeps its data, marked stale with its age and why', async () => {
+  const orders = page.getByTestId('recent-order');
+  const shown = await orders.allTextContents();
+  expect(shown.length).toBeGreaterThan(0);
+  const replicas = await scale('ts-order-api', 0);
+  try {
+    await expect(page.getByTestId('orders-stale')).toContainText(/^Stale, \d+ s old: could not refresh \(.+\)$/, {
+      timeout: 40_000,
+    });
+    expect(await orders.allTextContents()).toEqual(shown);
+    await snap(page, '1-orders-stale');
+  } finally {
+    await scale('ts-order-api', replicas);
+  }
+  await expect(page.getByTestId('orders-stale')).toHaveCount(0, { timeout: 40_000 });
+  await expect(page.getByTestId('chip-Order API')).toHaveAttribute('data-light', 'green', { timeout: 30_000 });
+});
+
 test('the browser refuses an invalid order with the fields at fault, and sends nothing', async () => {
   await page.locator('input[name=customer_name]').fill('R2-D2');
   await page.locator('input[name=shipping_address]').fill('short');
@@ -160,6 +196,15 @@ test('inject the fault, see every step complete, and a burst shows 5xx and laten
   const { fiveHundreds, summary, startedAt } = await runBurst(
     { rate: 10, seconds: 5, maxInFlight: 200 },
     '4-burst-under-fault',
+    async () => {
+      // The pool holds one insert at a time for 3 s: the live tiles read as a stall, not as zero.
+      await expect
+        .poll(async () => Number(await page.getByTestId('live-oldest-open').textContent()), { timeout: 10_000 })
+        .toBeGreaterThanOrEqual(2);
+      await expect
+        .poll(async () => Number(await page.getByTestId('live-p99').textContent()), { timeout: 10_000 })
+        .toBeGreaterThanOrEqual(2000);
+    },
   );
   marks.faultSendsEnded = startedAt + 5000;
   const p99 = Number(/p99 ([\d.]+) ms/.exec(summary)?.[1]);
@@ -230,6 +275,25 @@ test('restore, and a burst is clean again', async () => {
     .toBe('BREACHED');
   await page.getByTestId('slo-card').scrollIntoViewIfNeeded();
   await snap(page, '6-slo-breached');
+});
+
+test('the slow-database scenario: latency climbs by the hold, nothing fails, and Restore ends it', async () => {
+  await page.getByTestId('scenario-slow-database').click();
+  await expect(page.getByTestId('signature-slow-database')).toContainText('Delivery API Latency');
+  await expect(page.getByTestId('fault-delay')).toHaveValue('1');
+  await page.getByTestId('fault-delay').fill('2');
+  await runRunbook('inject', '7-slow-database');
+  await expect(page.getByTestId('run-status')).toHaveText('succeeded');
+  await expect(page.getByTestId('fault-card')).toContainText('Inject (slow database)');
+  await expect(page.getByTestId('step-verify')).toContainText('fault-injection=true fault-delay-seconds=2');
+  const { fiveHundreds, summary } = await runBurst({ rate: 5, seconds: 5 }, '7-burst-slow-database');
+  // Every order waited the 2 s hold, and none failed: the pool kept up.
+  expect(fiveHundreds).toBe(0);
+  expect(summary).toContain('0 timeouts, 0 failed, 0 dropped');
+  expect(Number(/p50 ([\d.]+) ms/.exec(summary)?.[1])).toBeGreaterThanOrEqual(2000);
+  await page.getByTestId('scenario-pool-exhaustion').click();
+  await runRunbook('restore', '7-restore');
+  await expect(page.getByTestId('fault-state')).toHaveAttribute('data-active', 'false');
 });
 
 test('the service page lists operations and dependencies, and a trace opens as a waterfall', async () => {

@@ -53,6 +53,8 @@ const MIGRATIONS: readonly string[] = [
    CREATE TRIGGER audit_retention_only BEFORE DELETE ON audit
      WHEN OLD.id > (SELECT MAX(id) FROM audit) - ${AUDIT_RETENTION_ROWS}
      BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;`,
+  // Which fault an inject ran (console/src/shared/scenarios.ts); older injects were pool exhaustion.
+  `ALTER TABLE runs ADD COLUMN scenario TEXT;`,
 ];
 
 /** Opens (and migrates) the console's SQLite file; `:memory:` for tests. */

@@ -1,4 +1,5 @@
 import type { PoolParams } from '@demo/contracts';
+import type { ScenarioId } from './scenarios';
 
 export type RunAction = 'inject' | 'restore';
 /** `resume`: a Restore the console runs again after a restart cut the previous one off. */
@@ -32,6 +33,8 @@ export interface RunRecord {
   requestedBy: string;
   requestedAt: string;
   endedAt?: string;
+  /** For an inject: the fault it runs (from the catalogue in scenarios.ts). */
+  scenario?: ScenarioId;
   /** The values this run writes. */
   target: PoolParams;
   /** For an inject: the values before it, which Restore puts back. */
@@ -47,6 +50,7 @@ export interface RunRecord {
 
 export interface FaultPlan {
   action: RunAction;
+  scenario?: ScenarioId;
   target: PoolParams;
   calls: string[];
 }

@@ -2,6 +2,7 @@ import { queryOptions } from '@tanstack/react-query';
 import type { RecentOrdersResponse } from '@demo/contracts';
 import type { BurstRecord } from '../shared/bursts';
 import type { FaultView } from '../shared/fault';
+import type { ScenarioId } from '../shared/scenarios';
 import type { ChartView, Discovery, ServiceMap, SloRow } from '../shared/signals';
 import type { AuditEntry, StatusView, TargetView } from '../shared/status';
 import type { TrafficState } from '../shared/traffic';
@@ -83,10 +84,15 @@ export const faultStateQuery = queryOptions({
 });
 
 /** The exact calls Inject (with this hold time) and Restore would make: they change only with the inputs. */
-export function faultPlansQuery(delaySeconds: number) {
+export function faultPlansQuery(scenario: ScenarioId, delaySeconds: number) {
   return queryOptions({
-    queryKey: ['fault', 'plans', delaySeconds],
-    queryFn: async () => (await getJson<FaultView>(`/api/fault?delay=${delaySeconds}`)).plans,
+    queryKey: ['fault', 'plans', scenario, delaySeconds],
+    queryFn: async () =>
+      (
+        await getJson<FaultView>(
+          `/api/fault?${new URLSearchParams({ scenario, delay: String(delaySeconds) }).toString()}`,
+        )
+      ).plans,
     staleTime: 30_000,
   });
 }

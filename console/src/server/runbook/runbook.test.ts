@@ -598,3 +598,83 @@ describe('plan', () => {
     expect(plan.calls.some((c) => c.startsWith('PATCH apps/v1 deployments/ts-delivery-api'))).toBe(true);
   });
 });
+
+describe('scenarios', () => {
+  it('slow database: keeps the pool it reads, turns the hold on, and Restore returns to the same pool', async () => {
+    const { runbook, cluster } = setup();
+    cluster.params = { poolSize: 12, maxOverflow: 5, faultInjection: false, faultDelaySeconds: 10 };
+    const started = await runbook.start('inject', {
+      requestedBy: 'p',
+      scenario: 'slow-database',
+      faultDelaySeconds: 2,
+    });
+    expect(started.scenario).toBe('slow-database');
+    await runbook.idle();
+    const [run] = runbook.state().history;
+    expect(run).toMatchObject({ status: 'succeeded', scenario: 'slow-database' });
+    expect(cluster.params).toEqual({ poolSize: 12, maxOverflow: 5, faultInjection: true, faultDelaySeconds: 2 });
+    // What the run wrote and verified is on record (target), not the plan's guess made before the read.
+    expect(run?.target).toEqual(cluster.params);
+    expect(run?.steps[4]?.detail).toMatch(
+      /2 replicas run pool-size=12 max-overflow=5 fault-injection=true fault-delay-seconds=2/,
+    );
+    await runbook.start('restore', { requestedBy: 'p' });
+    await runbook.idle();
+    expect(cluster.params).toEqual({ poolSize: 12, maxOverflow: 5, faultInjection: false, faultDelaySeconds: 10 });
+  });
+
+  it("refuses a hold outside the scenario's bounds with 422 naming faultDelaySeconds, and changes nothing", async () => {
+    const { runbook, cluster } = setup();
+    for (const [scenario, faultDelaySeconds] of [
+      ['slow-database', 3],
+      ['slow-database', 0],
+      ['pool-exhaustion', 61],
+      ['pool-exhaustion', 1.5],
+    ] as const) {
+      await expect(runbook.start('inject', { requestedBy: 'p', scenario, faultDelaySeconds })).rejects.toMatchObject({
+        status: 422,
+        extra: { details: [{ field: 'faultDelaySeconds' }] },
+      });
+    }
+    expect(cluster.calls).toEqual([]);
+    expect(runbook.state().history).toEqual([]);
+  });
+
+  it('a dry run names each scenario and its exact calls, and changes nothing', () => {
+    const { runbook, cluster } = setup();
+    const slow = runbook.plan('inject', 2, 'slow-database');
+    expect(slow.scenario).toBe('slow-database');
+    expect(slow.calls).toContain('ssm:PutParameter /ts-sample-app/mysql/fault-injection = true (String, Overwrite)');
+    expect(slow.calls).toContain('ssm:PutParameter /ts-sample-app/mysql/fault-delay-seconds = 2 (String, Overwrite)');
+    expect(slow.calls).toContain(
+      'ssm:PutParameter /ts-sample-app/mysql/pool-size = <as read, unchanged> (String, Overwrite)',
+    );
+    expect(runbook.plan('inject', 5, 'pool-exhaustion').calls).toContain(
+      'ssm:PutParameter /ts-sample-app/mysql/pool-size = 1 (String, Overwrite)',
+    );
+    expect(runbook.plan('restore').scenario).toBeUndefined();
+    expect(cluster.calls).toEqual([]);
+  });
+
+  it('keeps the scenario through a retry and a console restart', async () => {
+    const db = openDatabase(':memory:');
+    const first = setup(db);
+    first.cluster.fail.restart = new Error('the API server is unreachable');
+    await first.runbook.start('inject', { requestedBy: 'p', scenario: 'slow-database', faultDelaySeconds: 1 });
+    await first.runbook.idle();
+    expect(first.runbook.state().history[0]).toMatchObject({ status: 'failed', scenario: 'slow-database' });
+    first.runbook.dispose();
+    const second = setup(db, first.cluster);
+    second.cluster.fail = {};
+    second.runbook.resume();
+    const retried = await second.runbook.retry('p');
+    expect(retried).toMatchObject({ scenario: 'slow-database', trigger: 'retry' });
+    await second.runbook.idle();
+    expect(second.cluster.params).toMatchObject({
+      poolSize: 10,
+      maxOverflow: 20,
+      faultInjection: true,
+      faultDelaySeconds: 1,
+    });
+  });
+});

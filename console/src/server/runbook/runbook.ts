@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { FAULT_POOL_PARAMS, POOL_PARAM_DEFAULTS, type AppNames, type PoolParams } from '@demo/contracts';
+import { POOL_PARAM_DEFAULTS, type AppNames, type PoolParams } from '@demo/contracts';
+import { SCENARIOS, type ScenarioId } from '../../shared/scenarios';
 import type { AuditLog } from '../audit';
+import { ValidationError } from '../errors';
 import { STEPS, type StepContext, type StepOptions } from './steps';
 import type { RunStore } from './store';
 import {
@@ -36,6 +38,14 @@ interface ActiveRun {
   done: Promise<void>;
   /** A Restore has already claimed this inject's place: further Restores are refused. */
   preempted: boolean;
+}
+
+export interface RunRequest {
+  requestedBy: string;
+  /** Inject only: the fault to run (pool exhaustion unless named) and its hold per insert. */
+  scenario?: ScenarioId;
+  faultDelaySeconds?: number;
+  trigger?: RunTrigger;
 }
 
 const RETRY_BASE_MS = 5_000;
@@ -79,25 +89,39 @@ export class Runbook {
     };
   }
 
-  /** The values a run would write. */
-  targetFor(action: RunAction, faultDelaySeconds?: number): PoolParams {
-    if (action === 'inject')
-      return { ...FAULT_POOL_PARAMS, faultDelaySeconds: faultDelaySeconds ?? POOL_PARAM_DEFAULTS.faultDelaySeconds };
-    return { ...this.baseline(), faultInjection: false };
+  /**
+   * The values a run would write: an inject's come from its scenario (pool exhaustion unless
+   * named), with a hold within the scenario's bounds (422 naming faultDelaySeconds otherwise).
+   */
+  targetFor(action: RunAction, faultDelaySeconds?: number, scenario: ScenarioId = 'pool-exhaustion'): PoolParams {
+    if (action === 'restore') return { ...this.baseline(), faultInjection: false };
+    const { delay, params, title } = SCENARIOS[scenario];
+    const seconds = faultDelaySeconds ?? delay.default;
+    if (!Number.isInteger(seconds) || seconds < delay.min || seconds > delay.max)
+      throw new ValidationError(`${title} holds each insert ${delay.min}-${delay.max} s`, [
+        { field: 'faultDelaySeconds', message: `whole seconds, ${delay.min} to ${delay.max}` },
+      ]);
+    return params(seconds, this.baseline());
   }
 
-  /** The exact calls a run will make, for the confirmation dialog. */
-  plan(action: RunAction, faultDelaySeconds?: number): { action: RunAction; target: PoolParams; calls: string[] } {
-    const target = this.targetFor(action, faultDelaySeconds);
+  /** The exact calls a run will make, for the confirmation dialog; a dry run that changes nothing. */
+  plan(
+    action: RunAction,
+    faultDelaySeconds?: number,
+    scenario: ScenarioId = 'pool-exhaustion',
+  ): { action: RunAction; scenario?: ScenarioId; target: PoolParams; calls: string[] } {
+    const target = this.targetFor(action, faultDelaySeconds, scenario);
     const p = this.options.names.parameters;
+    const asRead = action === 'inject' && SCENARIOS[scenario].keepsPool ? '<as read, unchanged>' : undefined;
     const value = {
-      poolSize: target.poolSize,
-      maxOverflow: target.maxOverflow,
+      poolSize: asRead ?? target.poolSize,
+      maxOverflow: asRead ?? target.maxOverflow,
       faultInjection: target.faultInjection,
       faultDelaySeconds: target.faultDelaySeconds,
     };
     return {
       action,
+      ...(action === 'inject' ? { scenario } : {}),
       target,
       calls: [
         `ssm:GetParameters ${Object.values(p).join(', ')}`,
@@ -116,10 +140,7 @@ export class Runbook {
    * A second run while one is active is refused (409), except one Restore during an Inject, which
    * cancels the inject and runs when it has stopped.
    */
-  start(
-    action: RunAction,
-    request: { requestedBy: string; faultDelaySeconds?: number; trigger?: RunTrigger },
-  ): Promise<RunRecord> {
+  start(action: RunAction, request: RunRequest): Promise<RunRecord> {
     try {
       return Promise.resolve(this.claim(action, request));
     } catch (error) {
@@ -128,10 +149,9 @@ export class Runbook {
   }
 
   /** The check and the claim, in one synchronous step: no other request can run in between. */
-  private claim(
-    action: RunAction,
-    request: { requestedBy: string; faultDelaySeconds?: number; trigger?: RunTrigger },
-  ): RunRecord {
+  private claim(action: RunAction, request: RunRequest): RunRecord {
+    // A bad request is refused before it can cut a running inject short.
+    const target = this.targetFor(action, request.faultDelaySeconds, request.scenario);
     const previous = this.active;
     if (previous) {
       if (previous.preempted || !(previous.run.action === 'inject' && action === 'restore'))
@@ -146,7 +166,8 @@ export class Runbook {
       trigger: request.trigger ?? 'operator',
       requestedBy: request.requestedBy,
       requestedAt: this.clock.now().toISOString(),
-      target: this.targetFor(action, request.faultDelaySeconds),
+      ...(action === 'inject' ? { scenario: request.scenario ?? 'pool-exhaustion' } : {}),
+      target,
       steps: STEPS.map((step) => ({ name: step.name, title: step.title(action), status: 'pending' })),
     };
     // With nothing to wait for the record is on disk before the answer; the database refuses a
@@ -162,7 +183,12 @@ export class Runbook {
       actor: request.requestedBy,
       action: `fault.${action}`,
       outcome: 'started',
-      detail: { run: run.id, trigger: run.trigger, target: run.target },
+      detail: {
+        run: run.id,
+        trigger: run.trigger,
+        ...(run.scenario ? { scenario: run.scenario } : {}),
+        target: run.target,
+      },
     });
     return structuredClone(run);
   }
@@ -173,7 +199,12 @@ export class Runbook {
     if (!last || (last.status !== 'failed' && last.status !== 'cancelled')) {
       return Promise.reject(new RunConflictError(undefined, 'There is no failed run to retry'));
     }
-    return this.start(last.action, { requestedBy, faultDelaySeconds: last.target.faultDelaySeconds, trigger: 'retry' });
+    return this.start(last.action, {
+      requestedBy,
+      faultDelaySeconds: last.target.faultDelaySeconds,
+      ...(last.scenario ? { scenario: last.scenario } : {}),
+      trigger: 'retry',
+    });
   }
 
   /**

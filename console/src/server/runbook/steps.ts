@@ -1,4 +1,5 @@
 import type { DeliveryConfig, PoolParams } from '@demo/contracts';
+import { scenarioOf } from '../../shared/scenarios';
 import type { RunAction, RunbookPorts, RunRecord, StepName } from './types';
 
 export interface StepOptions {
@@ -67,7 +68,11 @@ export const STEPS: readonly Step[] = [
     async execute(ctx) {
       const current = await ctx.ports.readParams();
       // Injecting twice (with any delay) must not make fault values the ones Restore returns to.
-      if (ctx.run.action === 'inject') ctx.run.previous = ctx.baselineFrom(current);
+      if (ctx.run.action === 'inject') {
+        ctx.run.previous = ctx.baselineFrom(current);
+        // A scenario that keeps the pool writes the one it found.
+        ctx.run.target = scenarioOf(ctx.run).params(ctx.run.target.faultDelaySeconds, ctx.run.previous);
+      }
       return `now: ${describeParams(current)}`;
     },
   },

@@ -14,6 +14,7 @@ interface Row {
   steps: string;
   error: string | null;
   auto_restore_at: string | null;
+  scenario: string | null;
 }
 
 function toRecord(row: Row): RunRecord {
@@ -24,6 +25,7 @@ function toRecord(row: Row): RunRecord {
     trigger: row.trigger as RunRecord['trigger'],
     requestedBy: row.requested_by,
     requestedAt: row.requested_at,
+    ...(row.scenario ? { scenario: row.scenario as NonNullable<RunRecord['scenario']> } : {}),
     ...(row.ended_at ? { endedAt: row.ended_at } : {}),
     target: JSON.parse(row.target) as RunRecord['target'],
     ...(row.previous ? { previous: JSON.parse(row.previous) as RunRecord['previous'] } : {}),
@@ -45,10 +47,10 @@ export class RunStore {
   save(run: RunRecord): void {
     this.db
       .prepare(
-        `INSERT INTO runs (id, action, status, trigger, requested_by, requested_at, ended_at, target, previous, steps, error, auto_restore_at)
-         VALUES (@id, @action, @status, @trigger, @requested_by, @requested_at, @ended_at, @target, @previous, @steps, @error, @auto_restore_at)
-         ON CONFLICT (id) DO UPDATE SET status = excluded.status, ended_at = excluded.ended_at, previous = excluded.previous,
-           steps = excluded.steps, error = excluded.error, auto_restore_at = excluded.auto_restore_at`,
+        `INSERT INTO runs (id, action, status, trigger, requested_by, requested_at, ended_at, target, previous, steps, error, auto_restore_at, scenario)
+         VALUES (@id, @action, @status, @trigger, @requested_by, @requested_at, @ended_at, @target, @previous, @steps, @error, @auto_restore_at, @scenario)
+         ON CONFLICT (id) DO UPDATE SET status = excluded.status, ended_at = excluded.ended_at, target = excluded.target,
+           previous = excluded.previous, steps = excluded.steps, error = excluded.error, auto_restore_at = excluded.auto_restore_at`,
       )
       .run({
         id: run.id,
@@ -63,6 +65,7 @@ export class RunStore {
         steps: JSON.stringify(run.steps),
         error: run.error ?? null,
         auto_restore_at: run.autoRestoreAt ?? null,
+        scenario: run.scenario ?? null,
       });
   }
 

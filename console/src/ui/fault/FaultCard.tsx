@@ -4,7 +4,9 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useLiveQuery } from '../live';
 import { useEffect, useState } from 'react';
 import type { RunAction, RunRecord, StepStatus } from '../../shared/fault';
+import { SCENARIO_IDS, SCENARIOS, scenarioOf, type ScenarioId } from '../../shared/scenarios';
 import { Card, ErrorText, formatTime } from '../common/Card';
+import { LiveNotice } from '../common/LiveNotice';
 import { faultPlansQuery, faultStateQuery, postJson } from '../api';
 
 const STEP_ICON: Record<StepStatus, string> = { pending: '○', running: '◔', succeeded: '✓', failed: '✗', skipped: '–' };
@@ -61,14 +63,20 @@ function RunSteps({ run }: { run: RunRecord }) {
  */
 export function FaultCard() {
   const queryClient = useQueryClient();
-  const [delay, setDelay] = useState(10);
-  const { data, error } = useLiveQuery('fault', faultStateQuery);
-  const plans = useQuery(faultPlansQuery(delay));
+  const [scenarioId, setScenarioId] = useState<ScenarioId>('pool-exhaustion');
+  const scenario = SCENARIOS[scenarioId];
+  const [delay, setDelay] = useState(scenario.delay.default);
+  const fault = useLiveQuery('fault', faultStateQuery);
+  const { data } = fault;
+  const plans = useQuery(faultPlansQuery(scenarioId, delay));
   const [confirming, setConfirming] = useState<RunAction>();
   const countdown = useCountdown(data?.autoRestoreAt);
   const act = useMutation({
     mutationFn: ({ action }: { action: RunAction | 'retry' }) =>
-      postJson<RunRecord>(`/api/fault/${action}`, action === 'inject' ? { faultDelaySeconds: delay } : undefined),
+      postJson<RunRecord>(
+        `/api/fault/${action}`,
+        action === 'inject' ? { scenario: scenarioId, faultDelaySeconds: delay } : undefined,
+      ),
     onSettled: () => {
       setConfirming(undefined);
       void queryClient.invalidateQueries({ queryKey: ['fault'] });
@@ -92,14 +100,50 @@ export function FaultCard() {
         </span>
       }
     >
-      <ErrorText error={error} />
+      <LiveNotice topic="fault" query={fault} testId="fault-stale" />
+      <fieldset className="mb-2 grid gap-1 sm:grid-cols-2" data-testid="scenarios">
+        <legend className="mb-1 text-xs text-slate-600">Scenario</legend>
+        {SCENARIO_IDS.map((id) => {
+          const s = SCENARIOS[id];
+          return (
+            <label
+              key={id}
+              className={`rounded border p-2 text-xs ${id === scenarioId ? 'border-red-400 bg-red-50' : 'border-slate-200'}`}
+              data-testid={`scenario-${id}`}
+            >
+              <input
+                type="radio"
+                name="scenario"
+                value={id}
+                checked={id === scenarioId}
+                disabled={busy}
+                onChange={() => {
+                  setScenarioId(id);
+                  setDelay(s.delay.default);
+                }}
+                className="mr-1"
+              />
+              <span className="font-medium">{s.title}</span>
+              <span className="block text-slate-600">{s.summary}</span>
+              <span className="mt-1 block text-slate-500">Expect:</span>
+              <ul className="list-disc pl-4 text-slate-600" data-testid={`signature-${id}`}>
+                {s.signature.map((line) => (
+                  <li key={`${line.chart}-${line.service}`}>
+                    {line.service} {line.chart}: {line.expect}
+                  </li>
+                ))}
+              </ul>
+            </label>
+          );
+        })}
+      </fieldset>
       <div className="flex flex-wrap items-end gap-2">
         <label className="text-xs text-slate-600">
           Hold each insert (s)
           <input
             type="number"
-            min={0}
-            max={60}
+            min={scenario.delay.min}
+            max={scenario.delay.max}
             value={delay}
             onChange={(e) => setDelay(Number(e.target.value))}
             className="ml-1 w-16 rounded border border-slate-300 px-2 py-1 text-sm"
@@ -149,7 +193,10 @@ export function FaultCard() {
           data-testid="confirm-dialog"
         >
           <p className="font-medium">
-            {plan.action === 'inject' ? 'Inject the fault?' : 'Restore normal operation?'} These calls will be made:
+            {plan.action === 'inject'
+              ? `Inject ${SCENARIOS[plan.scenario ?? 'pool-exhaustion'].title.toLowerCase()}?`
+              : 'Restore normal operation?'}{' '}
+            These calls will be made (a dry run: nothing has been changed yet):
           </p>
           <ol className="mt-1 list-decimal pl-5 font-mono text-xs">
             {plan.calls.map((call) => (
@@ -184,8 +231,8 @@ export function FaultCard() {
       {latest && (
         <div className="mt-3">
           <p className="mb-1 text-xs text-slate-500">
-            {latest.action === 'inject' ? 'Inject' : 'Restore'} requested by {latest.requestedBy} at{' '}
-            {formatTime(latest.requestedAt)} ({latest.trigger}):{' '}
+            {latest.action === 'inject' ? `Inject (${scenarioOf(latest).title.toLowerCase()})` : 'Restore'} requested by{' '}
+            {latest.requestedBy} at {formatTime(latest.requestedAt)} ({latest.trigger}):{' '}
             <span className="font-medium" data-testid="run-status">
               {latest.status}
             </span>

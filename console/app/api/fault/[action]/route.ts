@@ -2,10 +2,13 @@ import { POOL_PARAM_LIMITS } from '@demo/contracts';
 import { z } from 'zod';
 import { NotFoundError } from '@/server/errors';
 import { jsonBody, route } from '@/server/http';
+import { SCENARIO_IDS } from '@/shared/scenarios';
 
 export const dynamic = 'force-dynamic';
 
 const InjectBody = z.object({
+  scenario: z.enum(SCENARIO_IDS).optional(),
+  // Checked against the scenario's own bounds by the runbook.
   faultDelaySeconds: z
     .number()
     .int()
@@ -14,7 +17,7 @@ const InjectBody = z.object({
     .optional(),
 });
 
-// POST /api/fault/inject {faultDelaySeconds?} | /api/fault/restore | /api/fault/retry - start a runbook run (202)
+// POST /api/fault/inject {scenario?, faultDelaySeconds?} | /api/fault/restore | /api/fault/retry - start a runbook run (202)
 export const POST = route<{ action: string }>(async ({ request, params, app, actor }) => {
   if (params.action === 'retry') return Response.json(await app.runbook.retry(actor), { status: 202 });
   if (params.action !== 'inject' && params.action !== 'restore')
@@ -22,6 +25,7 @@ export const POST = route<{ action: string }>(async ({ request, params, app, act
   const body = InjectBody.parse(await jsonBody(request, {}));
   const run = await app.runbook.start(params.action, {
     requestedBy: actor,
+    ...(body.scenario === undefined ? {} : { scenario: body.scenario }),
     ...(body.faultDelaySeconds === undefined ? {} : { faultDelaySeconds: body.faultDelaySeconds }),
   });
   return Response.json(run, { status: 202 });
