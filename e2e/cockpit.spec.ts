@@ -282,6 +282,7 @@ test('the slow-database scenario: latency climbs by the hold, nothing fails, and
   await expect(page.getByTestId('signature-slow-database')).toContainText('Delivery API Latency');
   await expect(page.getByTestId('fault-delay')).toHaveValue('1');
   await page.getByTestId('fault-delay').fill('2');
+  await expect(page.getByTestId('inject-fault')).toBeEnabled({ timeout: 15_000 }); // the cooldown after Restore
   await runRunbook('inject', '7-slow-database');
   await expect(page.getByTestId('run-status')).toHaveText('succeeded');
   await expect(page.getByTestId('fault-card')).toContainText('Inject (slow database)');
@@ -294,6 +295,46 @@ test('the slow-database scenario: latency climbs by the hold, nothing fails, and
   await page.getByTestId('scenario-pool-exhaustion').click();
   await runRunbook('restore', '7-restore');
   await expect(page.getByTestId('fault-state')).toHaveAttribute('data-active', 'false');
+  // A cooldown follows every Restore: Inject waits for it, and says so.
+  await expect(page.getByTestId('cooldown')).toContainText('next Inject in 0:');
+  await expect(page.getByTestId('inject-fault')).toBeDisabled();
+});
+
+test('the kill switch stops the burst and the fault at once, and nothing starts until it is re-armed', async () => {
+  await expect(page.getByTestId('inject-fault')).toBeEnabled({ timeout: 15_000 });
+  await page.getByTestId('fault-delay').fill('3');
+  await runRunbook('inject', '8-inject-before-kill');
+  const card = page.getByTestId('burst-card');
+  await card.locator('input[name=rate]').fill('5');
+  await card.locator('input[name=durationSeconds]').fill('120');
+  await card.locator('input[name=maxInFlight]').fill('50');
+  await page.getByTestId('start-burst').click();
+  await expect(page.getByTestId('burst-live')).toHaveAttribute('data-state', 'running');
+
+  await page.getByTestId('kill-switch').click();
+  await expect(page.getByTestId('kill-switch-engaged')).toContainText('Kill switch on since');
+  // The fault is restored by a run the switch started, and the burst ends long before its 120 s.
+  await expect(page.locator('[data-testid=runbook-steps][data-action=restore]')).toHaveAttribute(
+    'data-run-status',
+    'succeeded',
+    { timeout: 60_000 },
+  );
+  await expect(page.getByTestId('fault-card')).toContainText('(kill-switch)');
+  await expect(page.getByTestId('fault-state')).toHaveAttribute('data-active', 'false');
+  await expect(page.getByTestId('burst-summary')).toContainText('Stopped', { timeout: 60_000 });
+  await snap(page, '8-kill-switch');
+  // Nothing new starts: the buttons say so, and the API refuses what a script would send.
+  await expect(page.getByTestId('inject-fault')).toBeDisabled();
+  const refused = await page.request.post(`${process.env.CONSOLE_URL}/api/bursts`, {
+    data: { rate: 1, durationSeconds: 1, maxInFlight: 1 },
+    headers: { origin: process.env.CONSOLE_URL ?? '' },
+  });
+  expect(refused.status()).toBe(409);
+  expect(((await refused.json()) as { error: string }).error).toContain('kill switch is on');
+  await page.getByTestId('kill-switch-rearm').click();
+  await expect(page.getByTestId('kill-switch')).toBeVisible();
+  await expect(page.getByTestId('activity-log')).toContainText('killswitch.rearm succeeded');
+  await expect(page.getByTestId('activity-log')).toContainText('killswitch.engage succeeded');
 });
 
 test('the service page lists operations and dependencies, and a trace opens as a waterfall', async () => {

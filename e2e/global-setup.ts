@@ -22,6 +22,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
       ...FREE_PORTS_ENV,
       // An exhausted pool answers 503 after 1 s instead of 5 s: the fault shows faster in a test.
       DELIVERY_POOL_TIMEOUT_MS: '1000',
+      // 10 s between a Restore and the next Inject instead of 30 s: seen, and not waited for long.
+      CONSOLE_FAULT_COOLDOWN_SECONDS: '10',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

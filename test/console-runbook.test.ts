@@ -23,7 +23,8 @@ let signals: ConsoleContext['signals'];
 beforeAll(async () => {
   testCloud = await startTestCloud({ mysqlUrl: inject('mysqlUrl'), repoRoot });
   ({ cloud } = testCloud);
-  app = localConsole(testCloud, repoRoot);
+  // No cooldown: the kill switch test injects right after the first test's Restore.
+  app = localConsole(testCloud, repoRoot, { CONSOLE_FAULT_COOLDOWN_SECONDS: '0' });
   ({ runbook, kube, signals } = app);
 }, 90_000);
 
@@ -103,5 +104,52 @@ describe('the runbook against local-cloud', () => {
       `[measured] console runbook on local-cloud: inject -> verified ${injectMs} ms, restore -> verified ${restoreMs} ms; ` +
         `first Fault on the chart after verified: Delivery API ${firstFault.delivery} ms, Order API ${firstFault.order} ms (20 orders/s, 5 s acquire timeout, 3 retries)`,
     );
+  }, 120_000);
+
+  it('the kill switch stops the burst and the background traffic, restores the fault, and blocks new runs until re-armed', async () => {
+    await runbook.start('inject', { requestedBy: 'test', faultDelaySeconds: 1 });
+    await runbook.idle();
+    expect(runbook.state().faultActive).toBe(true);
+    await app.traffic.set(true, 'test');
+    const burst = await app.bursts.start({ rate: 5, durationSeconds: 120, maxInFlight: 50 }, 'test');
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+
+    const engaged = await app.killSwitch.engage('presenter');
+    expect(engaged).toMatchObject({ engaged: true, by: 'presenter' });
+    expect(runbook.state().running).toMatchObject({ action: 'restore', trigger: 'kill-switch' });
+    await runbook.idle();
+    expect(runbook.state().faultActive).toBe(false);
+    expect(runbook.state().history[0]).toMatchObject({
+      action: 'restore',
+      status: 'succeeded',
+      trigger: 'kill-switch',
+    });
+    for (const { config } of await kube.deliveryConfigs(names.deliveryApi))
+      expect(config?.effective).toMatchObject({ pool_size: 10, max_overflow: 20, fault_injection: false });
+    expect((await app.traffic.read()).replicas).toBe(0);
+    // The burst stopped sending at once; it ends when its last answers are in.
+    await expect.poll(() => app.bursts.get(burst.id)?.status, { timeout: 45_000 }).toBe('stopped');
+
+    // Nothing new starts while it is on; a Restore still may.
+    const refused = { status: 409, message: expect.stringMatching(/kill switch is on/) as unknown };
+    await expect(runbook.start('inject', { requestedBy: 'test' })).rejects.toMatchObject(refused);
+    await expect(app.bursts.start({ rate: 1, durationSeconds: 1, maxInFlight: 1 }, 'test')).rejects.toMatchObject(
+      refused,
+    );
+    await expect(app.traffic.set(true, 'test')).rejects.toMatchObject(refused);
+    await expect(app.traffic.set(false, 'test')).resolves.toMatchObject({ enabled: false });
+
+    app.killSwitch.rearm('presenter');
+    const after = await app.bursts.start({ rate: 2, durationSeconds: 1, maxInFlight: 5 }, 'test');
+    await expect.poll(() => app.bursts.get(after.id)?.status, { timeout: 10_000 }).toBe('completed');
+    const audit = app.audit
+      .list(30)
+      .filter((e) => e.action.startsWith('killswitch.'))
+      .map((e) => `${e.action} ${e.outcome}`);
+    expect(audit.reverse()).toEqual([
+      'killswitch.engage started',
+      'killswitch.engage succeeded',
+      'killswitch.rearm succeeded',
+    ]);
   }, 120_000);
 });

@@ -8,7 +8,7 @@ import { createConsoleContext, type ConsoleContext } from '../console/src/server
  * The console built by its own composition root, pointed at a running test local-cloud exactly as
  * `npm run demo` points it (endpoints, local credentials, kubeconfig).
  */
-export function localConsole(testCloud: TestCloud, repoRoot: string): ConsoleContext {
+export function localConsole(testCloud: TestCloud, repoRoot: string, env: Record<string, string> = {}): ConsoleContext {
   const { endpoints } = testCloud.cloud;
   return createConsoleContext(
     loadConsoleConfig(
@@ -22,6 +22,7 @@ export function localConsole(testCloud: TestCloud, repoRoot: string): ConsoleCon
         OTEL_EXPORTER_OTLP_ENDPOINT: endpoints.otlpUrl,
         AWS_REGION: 'us-east-1',
         APP_PREFIX: 'ts',
+        ...env,
       },
       repoRoot,
     ),

@@ -45,6 +45,8 @@ const EnvSchema = z.object({
   CONSOLE_MAX_RATE: z.coerce.number().positive().max(20_000).default(500),
   CONSOLE_MAX_DURATION_SECONDS: z.coerce.number().int().positive().max(3600).default(300),
   CONSOLE_MAX_IN_FLIGHT: z.coerce.number().int().positive().max(10_000).default(500),
+  /** Seconds after a successful Restore before the next Inject may start (0 = no cooldown). */
+  CONSOLE_FAULT_COOLDOWN_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
   /** Minutes after a successful inject that Restore runs by itself (0 = never). */
   CONSOLE_AUTO_RESTORE_MINUTES: z.coerce
     .number()
@@ -83,6 +85,7 @@ export interface ConsoleConfig {
   };
   caps: { maxRate: number; maxDurationSeconds: number; maxInFlight: number };
   autoRestoreMinutes: number;
+  faultCooldownSeconds: number;
   rolloutTimeoutSeconds: number;
 }
 
@@ -156,6 +159,7 @@ export function loadConsoleConfig(
       maxInFlight: e.CONSOLE_MAX_IN_FLIGHT,
     },
     autoRestoreMinutes: e.CONSOLE_AUTO_RESTORE_MINUTES,
+    faultCooldownSeconds: e.CONSOLE_FAULT_COOLDOWN_SECONDS,
     rolloutTimeoutSeconds: e.CONSOLE_ROLLOUT_TIMEOUT_SECONDS,
   };
 }

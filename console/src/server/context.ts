@@ -7,6 +7,7 @@ import { BurstManager } from './bursts/manager';
 import { createClients, type Clients } from './clients';
 import { loadConsoleConfig, type ConsoleConfig } from './config';
 import { openDatabase, type Db } from './db';
+import { KillSwitch } from './experiment/kill-switch';
 import { Kube } from './kube';
 import { LiveHub } from './live/hub';
 import { OrderApi } from './order-api';
@@ -34,6 +35,7 @@ export interface ConsoleContext {
   db: Db;
   audit: AuditLog;
   runbook: Runbook;
+  killSwitch: KillSwitch;
   bursts: BurstManager;
   signals: Signals;
   /** The single reader of every source; routes and the live stream read through it. */
@@ -58,18 +60,43 @@ export function createConsoleContext(config: ConsoleConfig): ConsoleContext {
   const db = openDatabase(path.join(config.dataDir, 'console.db'));
   const audit = new AuditLog(db);
   const runs = new RunStore(db);
+  // The kill switch stops what is built below; each of those asks it before starting anything.
+  const killSwitch = new KillSwitch(db, audit, {
+    stopBurst: (actor) => {
+      const running = bursts.running();
+      if (!running) return Promise.resolve('no burst running');
+      // Sending stops at once; the answers still out are awaited by the burst, not by the switch.
+      void bursts.stop(running.id, actor);
+      return Promise.resolve(`burst ${running.id}: sending stopped`);
+    },
+    stopTraffic: async (actor) => {
+      if (!(await traffic.read()).enabled) return 'background traffic was off';
+      await traffic.set(false, actor);
+      return 'background traffic off';
+    },
+    restore: async (actor) => {
+      const state = runbook.state();
+      if (state.running?.action === 'restore') return `restore ${state.running.id} already running`;
+      if (!state.faultActive && !state.running) return 'no fault to restore';
+      const run = await runbook.start('restore', { requestedBy: actor, trigger: 'kill-switch' });
+      return `restore ${run.id} started`;
+    },
+  });
+  const gate = () => killSwitch.assertArmed();
   const runbook = new Runbook(clusterRunbookPorts(kube, parameters, names.deliveryApi), runs, audit, systemClock, {
     names,
     deployment: names.deliveryApi,
     autoRestoreMs: config.autoRestoreMinutes * 60_000,
+    cooldownMs: config.faultCooldownSeconds * 1000,
+    injectGate: gate,
     rolloutTimeoutMs: config.rolloutTimeoutSeconds * 1000,
     verifyTimeoutMs: 20_000,
     pollMs: 250,
   });
-  const bursts = new BurstManager(db, audit, orderApi, config.caps);
+  const bursts = new BurstManager(db, audit, orderApi, config.caps, gate);
   const signals = new Signals(clients, target, names, { runs, bursts, audit });
   const orders = new OrderDesk(orderApi, audit);
-  const traffic = new BackgroundTraffic(kube, audit, names);
+  const traffic = new BackgroundTraffic(kube, audit, names, gate);
   const sources = {
     target,
     clients,
@@ -81,6 +108,7 @@ export function createConsoleContext(config: ConsoleConfig): ConsoleContext {
     traffic,
     audit,
     runbook,
+    killSwitch,
     bursts,
     signals,
   };

@@ -53,8 +53,10 @@ const MIGRATIONS: readonly string[] = [
    CREATE TRIGGER audit_retention_only BEFORE DELETE ON audit
      WHEN OLD.id > (SELECT MAX(id) FROM audit) - ${AUDIT_RETENTION_ROWS}
      BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;`,
-  // Which fault an inject ran (console/src/shared/scenarios.ts); older injects were pool exhaustion.
-  `ALTER TABLE runs ADD COLUMN scenario TEXT;`,
+  // Which fault an inject ran (console/src/shared/scenarios.ts; older injects were pool exhaustion),
+  // and the console's named controls (the kill switch).
+  `ALTER TABLE runs ADD COLUMN scenario TEXT;
+   CREATE TABLE controls (name TEXT PRIMARY KEY, value TEXT NOT NULL);`,
 ];
 
 /** Opens (and migrates) the console's SQLite file; `:memory:` for tests. */

@@ -16,6 +16,8 @@ export class BackgroundTraffic {
     private readonly kube: Kube,
     private readonly audit: AuditLog,
     private readonly names: AppNames,
+    /** Throws to refuse turning traffic on (the kill switch); turning it off is always allowed. */
+    private readonly gate: () => void = () => undefined,
   ) {}
 
   async read(): Promise<TrafficState> {
@@ -24,6 +26,7 @@ export class BackgroundTraffic {
 
   /** Scales to 1 replica (on) or 0 (off), and records who did it. */
   async set(enabled: boolean, actor: string): Promise<TrafficState> {
+    if (enabled) this.gate();
     const state = toTrafficState(await this.kube.scale(this.names.trafficGenerator, enabled ? 1 : 0));
     this.audit.append({
       actor,

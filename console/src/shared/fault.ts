@@ -2,8 +2,19 @@ import type { PoolParams } from '@demo/contracts';
 import type { ScenarioId } from './scenarios';
 
 export type RunAction = 'inject' | 'restore';
-/** `resume`: a Restore the console runs again after a restart cut the previous one off. */
-export type RunTrigger = 'operator' | 'auto-restore' | 'retry' | 'resume';
+/**
+ * `resume`: a Restore the console runs again after a restart cut the previous one off;
+ * `kill-switch`: the Restore the kill switch starts.
+ */
+export type RunTrigger = 'operator' | 'auto-restore' | 'retry' | 'resume' | 'kill-switch';
+
+/** The kill switch: while engaged, no fault run, burst or background traffic may start. */
+export interface KillSwitchState {
+  engaged: boolean;
+  /** When and by whom it was engaged (while engaged). */
+  since?: string;
+  by?: string;
+}
 export type RunStatus = 'running' | 'succeeded' | 'failed' | 'cancelled';
 export type StepStatus = 'pending' | 'running' | 'succeeded' | 'failed' | 'skipped';
 
@@ -60,5 +71,8 @@ export interface FaultView {
   history: RunRecord[];
   faultActive: boolean;
   autoRestoreAt?: string;
+  /** No Inject before this: the cooldown after the last Restore. */
+  cooldownUntil?: string;
+  killSwitch: KillSwitchState;
   plans: { inject: FaultPlan; restore: FaultPlan };
 }

@@ -17,6 +17,7 @@ export const GET = route(({ request, app }) => {
     ]);
   return Response.json({
     ...app.runbook.state(),
+    killSwitch: app.killSwitch.state(),
     plans: { inject: app.runbook.plan('inject', delay, scenario), restore: app.runbook.plan('restore') },
   });
 });

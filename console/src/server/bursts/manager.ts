@@ -54,6 +54,8 @@ export class BurstManager {
     private readonly audit: AuditLog,
     private readonly orderApi: OrderApi,
     readonly caps: BurstCaps,
+    /** Throws to refuse a new burst (the kill switch). */
+    private readonly gate: () => void = () => undefined,
   ) {
     // A burst cannot outlive its console process; say so instead of leaving it "running".
     this.db
@@ -65,6 +67,7 @@ export class BurstManager {
 
   async start(input: unknown, startedBy: string): Promise<BurstRecord> {
     const request = burstRequestSchema(this.caps).parse(input);
+    this.gate();
     // The slot is taken before the first await, so concurrent starts cannot both pass the check.
     const holder = this.current?.record.id ?? this.starting;
     if (holder) throw new BurstConflictError(holder);

@@ -2,6 +2,7 @@ import 'server-only';
 import { FIXED_TOPICS, LIVE_RANGE_MS, parseChartTopic, type FixedTopic } from '../../shared/live';
 import type { AuditLog } from '../audit';
 import type { BurstManager } from '../bursts/manager';
+import type { KillSwitch } from '../experiment/kill-switch';
 import type { OrderDesk } from '../orders';
 import type { Runbook } from '../runbook/runbook';
 import type { Signals } from '../signals';
@@ -30,6 +31,7 @@ export interface LiveSources extends StatusSources {
   traffic: BackgroundTraffic;
   audit: AuditLog;
   runbook: Runbook;
+  killSwitch: KillSwitch;
   bursts: BurstManager;
   signals: Signals;
 }
@@ -57,7 +59,9 @@ export class LiveHub {
       orders: collector('orders', 5000, () => app.orders.recent('10')),
       traffic: collector('traffic', 5000, () => app.traffic.read()),
       audit: collector('audit', 1000, () => Promise.resolve({ entries: app.audit.list(50) })),
-      fault: collector('fault', 500, () => Promise.resolve(app.runbook.state())),
+      fault: collector('fault', 500, () =>
+        Promise.resolve({ ...app.runbook.state(), killSwitch: app.killSwitch.state() }),
+      ),
       bursts: collector('bursts', 1000, () =>
         Promise.resolve({ running: app.bursts.running() ?? null, history: app.bursts.list(20), caps: app.bursts.caps }),
       ),

@@ -112,10 +112,16 @@ afterEach(() => {
   dbs.splice(0).forEach((db) => db.isOpen && db.close());
 });
 
-function setup(db = openDatabase(':memory:'), cluster = new FakeCluster(), clock = new FakeClock()) {
+function setup(
+  db = openDatabase(':memory:'),
+  cluster = new FakeCluster(),
+  clock = new FakeClock(),
+  extra: { cooldownMs?: number; injectGate?: () => void } = {},
+) {
   dbs.push(db);
   const audit = new AuditLog(db, clock.now);
   const runbook = new Runbook(cluster, new RunStore(db), audit, clock, {
+    ...extra,
     names: appNames('ts'),
     deployment: 'ts-delivery-api',
     autoRestoreMs: 10 * 60_000,
@@ -676,5 +682,55 @@ describe('scenarios', () => {
       faultInjection: true,
       faultDelaySeconds: 1,
     });
+  });
+});
+
+describe('cooldown and the gate', () => {
+  it('refuses an Inject for the cooldown after a Restore succeeded (409 with its end), then allows it', async () => {
+    const { runbook, clock } = setup(undefined, undefined, undefined, { cooldownMs: 30_000 });
+    // No Restore yet: no cooldown.
+    expect(runbook.state().cooldownUntil).toBeUndefined();
+    await runbook.start('inject', { requestedBy: 'p' });
+    await runbook.idle();
+    await runbook.start('restore', { requestedBy: 'p' });
+    await runbook.idle();
+    const until = new Date(clock.time + 30_000).toISOString();
+    expect(runbook.state().cooldownUntil).toBe(until);
+    await expect(runbook.start('inject', { requestedBy: 'p' })).rejects.toMatchObject({
+      status: 409,
+      extra: { cooldownUntil: until },
+    });
+    // A Restore is never held back.
+    await runbook.start('restore', { requestedBy: 'p' });
+    await runbook.idle();
+    clock.advance(30_000);
+    expect(runbook.state().cooldownUntil).toBeUndefined();
+    await expect(runbook.start('inject', { requestedBy: 'p' })).resolves.toMatchObject({ action: 'inject' });
+    await runbook.idle();
+  });
+
+  it('a failed Restore starts no cooldown', async () => {
+    const { runbook, cluster } = setup(undefined, undefined, undefined, { cooldownMs: 30_000 });
+    cluster.fail.writeParams = new Error('SSM throttled');
+    await runbook.start('restore', { requestedBy: 'p' });
+    await runbook.idle();
+    expect(runbook.state().cooldownUntil).toBeUndefined();
+  });
+
+  it('the gate (the kill switch) refuses an Inject before anything is touched, never a Restore', async () => {
+    let engaged = true;
+    const { runbook, cluster } = setup(undefined, undefined, undefined, {
+      injectGate: () => {
+        if (engaged) throw new RunConflictError(undefined, 'The kill switch is on');
+      },
+    });
+    await expect(runbook.start('inject', { requestedBy: 'p' })).rejects.toThrow('The kill switch is on');
+    expect(cluster.calls).toEqual([]);
+    await runbook.start('restore', { requestedBy: 'p' });
+    await runbook.idle();
+    expect(runbook.state().history[0]).toMatchObject({ action: 'restore', status: 'succeeded' });
+    engaged = false;
+    await expect(runbook.start('inject', { requestedBy: 'p' })).resolves.toMatchObject({ action: 'inject' });
+    await runbook.idle();
   });
 });

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { POOL_PARAM_DEFAULTS, type AppNames, type PoolParams } from '@demo/contracts';
 import { SCENARIOS, type ScenarioId } from '../../shared/scenarios';
 import type { AuditLog } from '../audit';
-import { ValidationError } from '../errors';
+import { ConflictError, ValidationError } from '../errors';
 import { STEPS, type StepContext, type StepOptions } from './steps';
 import type { RunStore } from './store';
 import {
@@ -17,6 +17,10 @@ import {
 export interface RunbookOptions extends StepOptions {
   /** Restore runs by itself this long after an inject began writing parameters (0 = never). */
   autoRestoreMs: number;
+  /** No Inject for this long after a Restore succeeded (0 = none), so each run starts from a settled system. */
+  cooldownMs?: number;
+  /** Throws to refuse a new Inject (the kill switch); a Restore is never refused by it. */
+  injectGate?: () => void;
   names: AppNames;
   deployment: string;
   /** A failed auto-restore is tried again after this, doubling each time up to `retryMaxMs`. */
@@ -30,6 +34,7 @@ export interface FaultState {
   /** True while the parameters may hold fault values (see Runbook.faultOutstanding). */
   faultActive: boolean;
   autoRestoreAt?: string;
+  cooldownUntil?: string;
 }
 
 interface ActiveRun {
@@ -81,12 +86,23 @@ export class Runbook {
 
   state(): FaultState {
     const pending = this.store.pendingAutoRestore();
+    const cooldownUntil = this.cooldownUntil();
     return {
       ...(this.active ? { running: structuredClone(this.active.run) } : {}),
       history: this.store.list(20),
       faultActive: this.faultOutstanding(),
       ...(pending?.autoRestoreAt ? { autoRestoreAt: pending.autoRestoreAt } : {}),
+      ...(cooldownUntil ? { cooldownUntil } : {}),
     };
+  }
+
+  /** The end of the cooldown after the last Restore, while it lasts. */
+  private cooldownUntil(): string | undefined {
+    const restoredAt = this.store.lastRestoreEndedAt();
+    const cooldownMs = this.options.cooldownMs ?? 0;
+    if (!restoredAt || cooldownMs <= 0) return undefined;
+    const until = new Date(new Date(restoredAt).getTime() + cooldownMs);
+    return until > this.clock.now() ? until.toISOString() : undefined;
   }
 
   /**
@@ -152,6 +168,14 @@ export class Runbook {
   private claim(action: RunAction, request: RunRequest): RunRecord {
     // A bad request is refused before it can cut a running inject short.
     const target = this.targetFor(action, request.faultDelaySeconds, request.scenario);
+    if (action === 'inject') {
+      this.options.injectGate?.();
+      const cooldownUntil = this.cooldownUntil();
+      if (cooldownUntil)
+        throw new ConflictError(`Cooling down after the last Restore: the next Inject can start at ${cooldownUntil}`, {
+          cooldownUntil,
+        });
+    }
     const previous = this.active;
     if (previous) {
       if (previous.preempted || !(previous.run.action === 'inject' && action === 'restore'))

@@ -112,6 +112,15 @@ export class RunStore {
     this.db.prepare('UPDATE runs SET auto_restore_at = NULL WHERE auto_restore_at IS NOT NULL').run();
   }
 
+  /** When the newest Restore that succeeded ended (the cooldown counts from it). */
+  lastRestoreEndedAt(): string | undefined {
+    const row = selectOne<{ ended_at: string }>(
+      this.db,
+      "SELECT ended_at FROM runs WHERE action = 'restore' AND status = 'succeeded' ORDER BY ended_at DESC LIMIT 1",
+    );
+    return row?.ended_at;
+  }
+
   /** The latest inject that recorded what it replaced. */
   lastInjectWithPrevious(): RunRecord | undefined {
     const row = selectOne<Row>(

@@ -71,6 +71,12 @@ export function FaultCard() {
   const plans = useQuery(faultPlansQuery(scenarioId, delay));
   const [confirming, setConfirming] = useState<RunAction>();
   const countdown = useCountdown(data?.autoRestoreAt);
+  const cooldown = useCountdown(data?.cooldownUntil);
+  const killSwitch = data?.killSwitch;
+  const kill = useMutation({
+    mutationFn: (engaged: boolean) => postJson('/api/kill-switch', { engaged }),
+    onSettled: () => void queryClient.invalidateQueries({ queryKey: ['fault'] }),
+  });
   const act = useMutation({
     mutationFn: ({ action }: { action: RunAction | 'retry' }) =>
       postJson<RunRecord>(
@@ -86,6 +92,9 @@ export function FaultCard() {
   const latest = data?.running ?? data?.history[0];
   const plan = confirming && plans.data?.[confirming];
   const busy = Boolean(data?.running);
+  // A countdown that reached 0:00 is over, though the next read has not said so yet.
+  const coolingDown = Boolean(cooldown && cooldown !== '0:00');
+  const injectBlocked = busy || Boolean(killSwitch?.engaged) || coolingDown;
   return (
     <Card
       title="Fault"
@@ -101,6 +110,46 @@ export function FaultCard() {
       }
     >
       <LiveNotice topic="fault" query={fault} testId="fault-stale" />
+      <div className="mb-2 flex flex-wrap items-center gap-2">
+        {killSwitch?.engaged ? (
+          <>
+            <span
+              className="rounded bg-red-700 px-2 py-1 text-xs font-semibold text-white"
+              data-testid="kill-switch-engaged"
+              role="status"
+            >
+              Kill switch on since {formatTime(killSwitch.since)} ({killSwitch.by}): bursts, traffic and fault stopped;
+              nothing new starts
+            </span>
+            <button
+              type="button"
+              onClick={() => kill.mutate(false)}
+              disabled={kill.isPending}
+              className="rounded border border-slate-300 px-2 py-1 text-xs"
+              data-testid="kill-switch-rearm"
+            >
+              Re-arm
+            </button>
+          </>
+        ) : (
+          <button
+            type="button"
+            onClick={() => kill.mutate(true)}
+            disabled={kill.isPending}
+            className="rounded border-2 border-red-700 px-2 py-1 text-xs font-semibold text-red-700 hover:bg-red-50"
+            data-testid="kill-switch"
+            title="Stop every burst and the background traffic, restore the fault, and block new runs until re-armed"
+          >
+            Kill switch: stop everything
+          </button>
+        )}
+        {coolingDown && (
+          <span className="text-xs text-slate-600" data-testid="cooldown">
+            Cooling down after the last Restore: next Inject in {cooldown}
+          </span>
+        )}
+      </div>
+      <ErrorText error={kill.error} />
       <fieldset className="mb-2 grid gap-1 sm:grid-cols-2" data-testid="scenarios">
         <legend className="mb-1 text-xs text-slate-600">Scenario</legend>
         {SCENARIO_IDS.map((id) => {
@@ -152,7 +201,7 @@ export function FaultCard() {
         </label>
         <button
           type="button"
-          disabled={busy}
+          disabled={injectBlocked}
           onClick={() => setConfirming('inject')}
           className="rounded bg-red-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-red-700 disabled:opacity-50"
           data-testid="inject-fault"
