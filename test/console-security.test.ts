@@ -103,7 +103,7 @@ describe.skipIf(!built)('a console with operator and viewer tokens (skipped: con
     const target = await request(port, '/api/target', { headers: { cookie } });
     expect(target.status).toBe(200);
     expect(JSON.parse(target.text)).toMatchObject({ role: 'viewer' });
-    for (const pathname of ['/api/traffic', '/api/fault/restore', '/api/bursts']) {
+    for (const pathname of ['/api/traffic', '/api/fault/restore', '/api/bursts', '/api/kill-switch']) {
       const refused = await request(port, pathname, {
         method: 'POST',
         headers: { cookie, 'content-type': 'application/json' },
