@@ -174,6 +174,7 @@ export function FaultCard() {
               />
               <span className="font-medium">{s.title}</span>
               <span className="block text-slate-600">{s.summary}</span>
+              <span className="mt-1 block text-slate-500">Verified when {s.verification}.</span>
               <span className="mt-1 block text-slate-500">Expect:</span>
               <ul className="list-disc pl-4 text-slate-600" data-testid={`signature-${id}`}>
                 {s.signature.map((line) => (
