@@ -38,6 +38,8 @@ function startConsole(): ConsoleProcess {
     APP_PREFIX: endpoints.prefix,
     // 12 s after the inject starts writing: long enough to kill the console first.
     CONSOLE_AUTO_RESTORE_MINUTES: '0.2',
+    // The second test injects right after the first one's Restore (the cooldown is tested in the runbook's).
+    CONSOLE_FAULT_COOLDOWN_SECONDS: '0',
   });
   children.push(started.child);
   return started;
