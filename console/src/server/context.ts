@@ -74,13 +74,7 @@ export function createConsoleContext(config: ConsoleConfig): ConsoleContext {
       await traffic.set(false, actor);
       return 'background traffic off';
     },
-    restore: async (actor) => {
-      const state = runbook.state();
-      if (state.running?.action === 'restore') return `restore ${state.running.id} already running`;
-      if (!state.faultActive && !state.running) return 'no fault to restore';
-      const run = await runbook.start('restore', { requestedBy: actor, trigger: 'kill-switch' });
-      return `restore ${run.id} started`;
-    },
+    restore: (actor) => runbook.restoreIfNeeded(actor, 'kill-switch'),
   });
   const gate = () => killSwitch.assertArmed();
   const runbook = new Runbook(clusterRunbookPorts(kube, parameters, names.deliveryApi), runs, audit, systemClock, {

@@ -4,9 +4,9 @@ import type { ScenarioId } from './scenarios';
 export type RunAction = 'inject' | 'restore';
 /**
  * `resume`: a Restore the console runs again after a restart cut the previous one off;
- * `kill-switch`: the Restore the kill switch starts.
+ * `kill-switch`: the Restore the kill switch starts; `guard`: the Restore a tripped guard starts.
  */
-export type RunTrigger = 'operator' | 'auto-restore' | 'retry' | 'resume' | 'kill-switch';
+export type RunTrigger = 'operator' | 'auto-restore' | 'retry' | 'resume' | 'kill-switch' | 'guard';
 
 /** The kill switch: while engaged, no fault run, burst or background traffic may start. */
 export interface KillSwitchState {

@@ -58,9 +58,8 @@ export interface RecentLatency {
   seconds: number;
   p50: number;
   p99: number;
-  /** Requests counted: ended in the window, plus `open`. */
+  /** Requests counted: ended in the window, plus those still open (Snapshot.inFlight). */
   count: number;
-  open: number;
 }
 
 export interface Snapshot extends Counts {
@@ -127,7 +126,6 @@ export class LoadRun {
   private readonly startedAt = new Date();
   private readonly t0 = performance.now();
   private scheduled = 0;
-  private inFlight = 0;
   private second = 0;
   private stopping: 'completed' | 'stopped' | undefined;
   private sendingEndedAt = 0;
@@ -178,11 +176,10 @@ export class LoadRun {
   }
 
   private fire(dueAt: number): void {
-    if (this.inFlight >= this.options.maxInFlight) {
+    if (this.open.size >= this.options.maxInFlight) {
       this.window.dropped++;
       return;
     }
-    this.inFlight++;
     this.window.sent++;
     const request = this.nextRequest++;
     this.open.set(request, dueAt);
@@ -207,7 +204,6 @@ export class LoadRun {
   }
 
   private settle(request: number, dueAt: number, outcome: Outcome): void {
-    this.inFlight--;
     this.open.delete(request);
     const latencyMs = performance.now() - dueAt;
     this.options.onResponse?.(latencyMs, outcome);
@@ -222,7 +218,7 @@ export class LoadRun {
       this.windowLatency.record(latencyMs);
       this.totalLatency.record(latencyMs);
     }
-    if (this.inFlight === 0) this.idle?.();
+    if (this.open.size === 0) this.idle?.();
   }
 
   private emitSnapshot(): void {
@@ -236,9 +232,9 @@ export class LoadRun {
       ...counts,
       second: this.second,
       at: new Date().toISOString(),
-      inFlight: this.inFlight,
+      inFlight: this.open.size,
       maxInFlight: this.options.maxInFlight,
-      capReached: this.inFlight >= this.options.maxInFlight || counts.dropped > 0,
+      capReached: this.open.size >= this.options.maxInFlight || counts.dropped > 0,
       oldestOpenMs: oldestDue.done ? 0 : Math.round(now - oldestDue.value),
       achievedRate: counts.sent,
       latency: this.windowLatency.summary(),
@@ -256,7 +252,7 @@ export class LoadRun {
     for (const dueAt of this.open.values()) window.record(now - dueAt);
     const { p50, p99, count } = window.summary();
     window.destroy();
-    return { seconds: RECENT_SECONDS, p50, p99, count, open: this.open.size };
+    return { seconds: RECENT_SECONDS, p50, p99, count };
   }
 
   private end(reason: 'completed' | 'stopped'): void {
@@ -268,7 +264,7 @@ export class LoadRun {
   }
 
   private async drain(reason: 'completed' | 'stopped'): Promise<void> {
-    if (this.inFlight > 0) {
+    if (this.open.size > 0) {
       await Promise.race([
         new Promise<void>((resolve) => (this.idle = resolve)),
         new Promise((resolve) => setTimeout(resolve, this.timeoutMs + 1000)),

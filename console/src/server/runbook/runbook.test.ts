@@ -734,3 +734,44 @@ describe('cooldown and the gate', () => {
     await runbook.idle();
   });
 });
+
+describe('restoreIfNeeded (what the kill switch and a tripped guard start)', () => {
+  it('does nothing without a fault, restores an active one, and never starts a second Restore', async () => {
+    const { runbook, cluster } = setup();
+    await expect(runbook.restoreIfNeeded('kill-switch', 'kill-switch')).resolves.toBe('no fault to restore');
+    expect(runbook.state().history).toEqual([]);
+    await runbook.start('inject', { requestedBy: 'p' });
+    await runbook.idle();
+    expect(cluster.params).toEqual(FAULT);
+    const first = await runbook.restoreIfNeeded('guard', 'guard');
+    expect(first).toMatch(/^restore .+ started$/);
+    // While that Restore runs, another ask names it instead of starting one.
+    const running = runbook.state().running;
+    expect(running).toMatchObject({ action: 'restore', trigger: 'guard' });
+    await expect(runbook.restoreIfNeeded('kill-switch', 'kill-switch')).resolves.toBe(
+      `restore ${running?.id} already running`,
+    );
+    await runbook.idle();
+    expect(cluster.params).toEqual(POOL_PARAM_DEFAULTS);
+    await expect(runbook.restoreIfNeeded('kill-switch', 'kill-switch')).resolves.toBe('no fault to restore');
+    expect(runbook.state().history.map((r) => `${r.action}:${r.trigger}:${r.status}`)).toEqual([
+      'restore:guard:succeeded',
+      'inject:operator:succeeded',
+    ]);
+  });
+
+  it('cuts a running Inject short (the fault may be half-written)', async () => {
+    const { runbook, cluster } = setup();
+    cluster.stuck = true;
+    await runbook.start('inject', { requestedBy: 'p' });
+    await until(() => cluster.calls.includes('rollout'));
+    await expect(runbook.restoreIfNeeded('kill-switch', 'kill-switch')).resolves.toMatch(/started$/);
+    cluster.stuck = false;
+    await runbook.idle();
+    expect(runbook.state().history.map((r) => `${r.action}:${r.status}`)).toEqual([
+      'restore:succeeded',
+      'inject:cancelled',
+    ]);
+    expect(cluster.params).toEqual(POOL_PARAM_DEFAULTS);
+  });
+});

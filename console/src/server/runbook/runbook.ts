@@ -217,6 +217,18 @@ export class Runbook {
     return structuredClone(run);
   }
 
+  /**
+   * A Restore unless one is already running or nothing is outstanding (what the kill switch and a
+   * tripped guard start); resolves to what it did, for their audit rows.
+   */
+  async restoreIfNeeded(requestedBy: string, trigger: RunTrigger): Promise<string> {
+    const running = this.active?.run;
+    if (running?.action === 'restore') return `restore ${running.id} already running`;
+    if (!running && !this.faultOutstanding()) return 'no fault to restore';
+    const run = await this.start('restore', { requestedBy, trigger });
+    return `restore ${run.id} started`;
+  }
+
   /** Starts the last failed or cancelled action again. */
   retry(requestedBy: string): Promise<RunRecord> {
     const last = this.store.list(1)[0];

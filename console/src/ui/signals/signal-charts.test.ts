@@ -26,7 +26,7 @@ function snapshot(second: number, counts: Partial<Snapshot> & { p99?: number }):
     dropped: 0,
     ...counts,
     latency: { p50: 1, p95: 1, p99: counts.p99 ?? 1, max: counts.p99 ?? 1, mean: 1, count: 1 },
-    recent: { seconds: 10, p50: 1, p99: counts.p99 ?? 1, count: 1, open: 0 },
+    recent: { seconds: 10, p50: 1, p99: counts.p99 ?? 1, count: 1 },
   };
 }
 

@@ -19,7 +19,11 @@ const InjectBody = z.object({
 
 // POST /api/fault/inject {scenario?, faultDelaySeconds?} | /api/fault/restore | /api/fault/retry - start a runbook run (202)
 export const POST = route<{ action: string }>(async ({ request, params, app, actor }) => {
-  if (params.action === 'retry') return Response.json(await app.runbook.retry(actor), { status: 202 });
+  if (params.action === 'retry') {
+    const run = await app.runbook.retry(actor);
+    app.live.invalidate('fault', 'audit');
+    return Response.json(run, { status: 202 });
+  }
   if (params.action !== 'inject' && params.action !== 'restore')
     throw new NotFoundError(`No fault action ${params.action}`);
   const body = InjectBody.parse(await jsonBody(request, {}));
@@ -28,5 +32,6 @@ export const POST = route<{ action: string }>(async ({ request, params, app, act
     ...(body.scenario === undefined ? {} : { scenario: body.scenario }),
     ...(body.faultDelaySeconds === undefined ? {} : { faultDelaySeconds: body.faultDelaySeconds }),
   });
+  app.live.invalidate('fault', 'audit');
   return Response.json(run, { status: 202 });
 });
