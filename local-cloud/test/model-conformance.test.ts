@@ -273,6 +273,10 @@ const SAMPLES: Record<Service, Record<string, Record<string, unknown>[]>> = {
     ],
     ListServiceStates: [hour()],
     ListEntityEvents: [{ ...hour(), Entity: key(names.deliveryApi) }],
+    ListAuditFindings: [
+      { ...hour(), AuditTargets: [{ Type: 'service', Data: { Service: key(names.orderApi) } }] },
+      { ...hour(), AuditTargets: [] }, // ValidationException
+    ],
     DeleteServiceLevelObjective: [{ Id: 'conformance-availability' }, { Id: 'conformance-availability' }],
   },
 };

@@ -42,4 +42,16 @@ export class AuditLog {
     );
     return rows.map((row) => ({ ...row, detail: JSON.parse(row.detail) as Record<string, unknown> }));
   }
+
+  /** Rows between two times (ISO strings), oldest first. */
+  between(from: string, to: string, limit = 500): AuditEntry[] {
+    const rows = selectAll<Omit<AuditEntry, 'detail'> & { detail: string }>(
+      this.db,
+      'SELECT id, at, actor, action, outcome, detail FROM audit WHERE at >= ? AND at <= ? ORDER BY id LIMIT ?',
+      from,
+      to,
+      limit,
+    );
+    return rows.map((row) => ({ ...row, detail: JSON.parse(row.detail) as Record<string, unknown> }));
+  }
 }

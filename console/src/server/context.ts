@@ -7,9 +7,13 @@ import { BurstManager } from './bursts/manager';
 import { createClients, type Clients } from './clients';
 import { loadConsoleConfig, type ConsoleConfig } from './config';
 import { openDatabase, type Db } from './db';
+import { Experiments } from './experiment/experiments';
+import { GuardWatch } from './experiment/guard-watch';
 import { KillSwitch } from './experiment/kill-switch';
+import { readSteadyState } from './experiment/steady-state';
 import { Kube } from './kube';
 import { LiveHub } from './live/hub';
+import { readTopic } from './live/stream';
 import { OrderApi } from './order-api';
 import { OrderDesk } from './orders';
 import { PoolParameterStore } from './pool-parameters';
@@ -18,8 +22,12 @@ import { Runbook } from './runbook/runbook';
 import { RunStore } from './runbook/store';
 import { systemClock } from './runbook/types';
 import { Signals } from './signals';
+import { readFindings, readServiceStates } from './signals/findings';
+import { ORDERS_OPERATION } from './signals/slos';
 import { resolveTarget, type Target } from './target';
 import { BackgroundTraffic } from './traffic';
+import type { SloRow } from '../shared/signals';
+import type { StatusView } from '../shared/status';
 
 /** Everything the console's routes use, built from one validated config. */
 export interface ConsoleContext {
@@ -36,6 +44,8 @@ export interface ConsoleContext {
   audit: AuditLog;
   runbook: Runbook;
   killSwitch: KillSwitch;
+  guards: GuardWatch;
+  experiments: Experiments;
   bursts: BurstManager;
   signals: Signals;
   /** The single reader of every source; routes and the live stream read through it. */
@@ -91,6 +101,23 @@ export function createConsoleContext(config: ConsoleConfig): ConsoleContext {
   const signals = new Signals(clients, target, names, { runs, bursts, audit });
   const orders = new OrderDesk(orderApi, audit);
   const traffic = new BackgroundTraffic(kube, audit, names, gate);
+  const periodMs = target.basePeriodSeconds * 1000;
+  const availabilitySlo = `${names.prefix}-orders-availability`;
+  const guards = new GuardWatch({
+    runs,
+    restoreIfNeeded: (actor, trigger) => runbook.restoreIfNeeded(actor, trigger),
+    audit,
+    bursts,
+    orderChart: (from, to) => signals.chart({ service: names.orderApi, operation: ORDERS_OPERATION, from, to }),
+    availabilityBudget: async (at) => {
+      const row = (await signals.slos.report(at)).find((r) => r.name === availabilitySlo);
+      return row?.budgetSecondsRemaining != null && row.totalBudgetSeconds != null
+        ? { remaining: row.budgetSecondsRemaining, total: row.totalBudgetSeconds }
+        : null;
+    },
+    periodMs,
+  });
+  guards.start();
   const sources = {
     target,
     clients,
@@ -103,19 +130,46 @@ export function createConsoleContext(config: ConsoleConfig): ConsoleContext {
     audit,
     runbook,
     killSwitch,
+    guards,
     bursts,
     signals,
   };
   const live = new LiveHub(sources);
+  const experiments = new Experiments({
+    runbook,
+    runs,
+    audit,
+    steadyState: () =>
+      readSteadyState({
+        status: () => readTopic(live, 'status') as Promise<StatusView>,
+        deliveryChart: (from, to) => signals.chart({ service: names.deliveryApi, from, to }),
+        slos: async () => ((await readTopic(live, 'slos')) as { slos: SloRow[] }).slos,
+        availabilitySlo,
+        periodMs,
+      }),
+    report: {
+      runs,
+      bursts,
+      audit,
+      chart: (service, from, to) => signals.chart({ service, from, to }),
+      budgets: (at) => signals.slos.report(at),
+      findings: (services, window) => readFindings(clients.signals, target.environment, services, window),
+      serviceStates: (window) => readServiceStates(clients.signals, window),
+      names,
+      target: { kind: target.kind, environment: target.environment, basePeriodSeconds: target.basePeriodSeconds },
+    },
+  });
   return {
     config,
     ...sources,
     db,
     live,
+    experiments,
     loginThrottle: new LoginThrottle(),
     startedAt: new Date(),
     dispose() {
       live.stop();
+      guards.stop();
       runbook.dispose();
       db.close();
     },

@@ -57,6 +57,9 @@ const MIGRATIONS: readonly string[] = [
   // and the console's named controls (the kill switch).
   `ALTER TABLE runs ADD COLUMN scenario TEXT;
    CREATE TABLE controls (name TEXT PRIMARY KEY, value TEXT NOT NULL);`,
+  // An inject as an experiment: its guards, the steady-state check before it, a guard's trip, the
+  // presenter's note (console/src/shared/experiment.ts), as JSON.
+  `ALTER TABLE runs ADD COLUMN experiment TEXT;`,
 ];
 
 /** Opens (and migrates) the console's SQLite file; `:memory:` for tests. */

@@ -1,4 +1,5 @@
 import type { PoolParams } from '@demo/contracts';
+import type { ExperimentRecord, GuardWatchView } from './experiment';
 import type { ScenarioId } from './scenarios';
 
 export type RunAction = 'inject' | 'restore';
@@ -57,6 +58,8 @@ export interface RunRecord {
    * such inject holds one; it moves back after a failed attempt and is cleared once restored.
    */
   autoRestoreAt?: string;
+  /** For an inject: its guards, the steady-state check before it, a trip, the presenter's note. */
+  experiment?: ExperimentRecord;
 }
 
 export interface FaultPlan {
@@ -74,5 +77,7 @@ export interface FaultView {
   /** No Inject before this: the cooldown after the last Restore. */
   cooldownUntil?: string;
   killSwitch: KillSwitchState;
+  /** The guards of the fault now on (from its verification until a Restore starts). */
+  guards?: GuardWatchView;
   plans: { inject: FaultPlan; restore: FaultPlan };
 }

@@ -1,5 +1,6 @@
 // The module itself, not the package's index: this file reaches the browser, and the index brings zod.
 import { FAULT_POOL_PARAMS, POOL_PARAM_LIMITS, type PoolParams } from '@demo/contracts/pool-params';
+import type { GuardConfig } from './experiment';
 
 /**
  * The faults the console can run, as data: what each writes, how it is verified, and what a
@@ -29,6 +30,13 @@ export interface Scenario {
   /** How the run is checked before it counts as injected. */
   verification: string;
   signature: SignatureLine[];
+  /** The guards an Inject of this scenario starts with (the presenter may change them). */
+  guards: GuardConfig;
+  /**
+   * What counts as the fault showing in a period, for the detection and recovery times: a Fault
+   * (pool exhaustion), or a p50 at least half the hold above the p50 before the inject (slow database).
+   */
+  detection: 'faults' | 'latency';
 }
 
 export const SCENARIOS: Record<ScenarioId, Scenario> = {
@@ -50,6 +58,8 @@ export const SCENARIOS: Record<ScenarioId, Scenario> = {
       { chart: 'Faults', service: 'Order API', expect: 'rise with them (502s after its retries)' },
       { chart: 'Latency', service: 'Order API', expect: 'p99 climbs to seconds (acquire timeouts and retries)' },
     ],
+    guards: { faultRatePercent: 20, faultRatePeriods: 2, budgetBurnPercent: 50, restoreOnBurstEnd: false },
+    detection: 'faults',
   },
   'slow-database': {
     id: 'slow-database',
@@ -75,6 +85,9 @@ export const SCENARIOS: Record<ScenarioId, Scenario> = {
         expect: 'stay at 0 while orders/s x delay stays under the pool (size + overflow)',
       },
     ],
+    // Faults are not expected here: any real share of them means the pool ran out after all.
+    guards: { faultRatePercent: 5, faultRatePeriods: 2, budgetBurnPercent: 50, restoreOnBurstEnd: false },
+    detection: 'latency',
   },
 };
 

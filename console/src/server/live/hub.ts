@@ -2,6 +2,7 @@ import 'server-only';
 import { FIXED_TOPICS, LIVE_RANGE_MS, parseChartTopic, type FixedTopic } from '../../shared/live';
 import type { AuditLog } from '../audit';
 import type { BurstManager } from '../bursts/manager';
+import type { GuardWatch } from '../experiment/guard-watch';
 import type { KillSwitch } from '../experiment/kill-switch';
 import type { OrderDesk } from '../orders';
 import type { Runbook } from '../runbook/runbook';
@@ -32,6 +33,7 @@ export interface LiveSources extends StatusSources {
   audit: AuditLog;
   runbook: Runbook;
   killSwitch: KillSwitch;
+  guards: GuardWatch;
   bursts: BurstManager;
   signals: Signals;
 }
@@ -60,7 +62,7 @@ export class LiveHub {
       traffic: collector('traffic', 5000, () => app.traffic.read()),
       audit: collector('audit', 1000, () => Promise.resolve({ entries: app.audit.list(50) })),
       fault: collector('fault', 500, () =>
-        Promise.resolve({ ...app.runbook.state(), killSwitch: app.killSwitch.state() }),
+        Promise.resolve({ ...app.runbook.state(), killSwitch: app.killSwitch.state(), guards: app.guards.current() }),
       ),
       bursts: collector('bursts', 1000, () =>
         Promise.resolve({ running: app.bursts.running() ?? null, history: app.bursts.list(20), caps: app.bursts.caps }),

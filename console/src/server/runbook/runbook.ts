@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { POOL_PARAM_DEFAULTS, type AppNames, type PoolParams } from '@demo/contracts';
+import type { ExperimentRecord } from '../../shared/experiment';
 import { SCENARIOS, type ScenarioId } from '../../shared/scenarios';
 import type { AuditLog } from '../audit';
 import { ConflictError, ValidationError } from '../errors';
@@ -50,6 +51,8 @@ export interface RunRequest {
   /** Inject only: the fault to run (pool exhaustion unless named) and its hold per insert. */
   scenario?: ScenarioId;
   faultDelaySeconds?: number;
+  /** Inject only: its guards and the steady-state check before it (the scenario's guards unless given). */
+  experiment?: ExperimentRecord;
   trigger?: RunTrigger;
 }
 
@@ -164,18 +167,28 @@ export class Runbook {
     }
   }
 
+  /**
+   * Whether an Inject could start now, before anything is read: its values (422), the kill switch
+   * and the cooldown (409). Returns what it would write.
+   */
+  checkInject(faultDelaySeconds?: number, scenario?: ScenarioId): PoolParams {
+    const target = this.targetFor('inject', faultDelaySeconds, scenario);
+    this.options.injectGate?.();
+    const cooldownUntil = this.cooldownUntil();
+    if (cooldownUntil)
+      throw new ConflictError(`Cooling down after the last Restore: the next Inject can start at ${cooldownUntil}`, {
+        cooldownUntil,
+      });
+    return target;
+  }
+
   /** The check and the claim, in one synchronous step: no other request can run in between. */
   private claim(action: RunAction, request: RunRequest): RunRecord {
     // A bad request is refused before it can cut a running inject short.
-    const target = this.targetFor(action, request.faultDelaySeconds, request.scenario);
-    if (action === 'inject') {
-      this.options.injectGate?.();
-      const cooldownUntil = this.cooldownUntil();
-      if (cooldownUntil)
-        throw new ConflictError(`Cooling down after the last Restore: the next Inject can start at ${cooldownUntil}`, {
-          cooldownUntil,
-        });
-    }
+    const target =
+      action === 'inject'
+        ? this.checkInject(request.faultDelaySeconds, request.scenario)
+        : this.targetFor(action, request.faultDelaySeconds, request.scenario);
     const previous = this.active;
     if (previous) {
       if (previous.preempted || !(previous.run.action === 'inject' && action === 'restore'))
@@ -183,6 +196,7 @@ export class Runbook {
       previous.preempted = true;
       previous.controller.abort('cancelled by restore');
     }
+    const scenario = request.scenario ?? 'pool-exhaustion';
     const run: RunRecord = {
       id: randomUUID(),
       action,
@@ -190,7 +204,9 @@ export class Runbook {
       trigger: request.trigger ?? 'operator',
       requestedBy: request.requestedBy,
       requestedAt: this.clock.now().toISOString(),
-      ...(action === 'inject' ? { scenario: request.scenario ?? 'pool-exhaustion' } : {}),
+      ...(action === 'inject'
+        ? { scenario, experiment: request.experiment ?? { guards: { ...SCENARIOS[scenario].guards } } }
+        : {}),
       target,
       steps: STEPS.map((step) => ({ name: step.name, title: step.title(action), status: 'pending' })),
     };
@@ -212,6 +228,8 @@ export class Runbook {
         trigger: run.trigger,
         ...(run.scenario ? { scenario: run.scenario } : {}),
         target: run.target,
+        ...(run.experiment ? { guards: run.experiment.guards } : {}),
+        ...(run.experiment?.steadyState?.overridden ? { steadyStateOverridden: true } : {}),
       },
     });
     return structuredClone(run);
@@ -239,6 +257,7 @@ export class Runbook {
       requestedBy,
       faultDelaySeconds: last.target.faultDelaySeconds,
       ...(last.scenario ? { scenario: last.scenario } : {}),
+      ...(last.experiment ? { experiment: { guards: last.experiment.guards } } : {}),
       trigger: 'retry',
     });
   }

@@ -1,3 +1,4 @@
+import type { ExperimentRecord } from '../../shared/experiment';
 import { selectAll, selectOne, type Db } from '../db';
 import type { RunRecord } from './types';
 
@@ -15,6 +16,7 @@ interface Row {
   error: string | null;
   auto_restore_at: string | null;
   scenario: string | null;
+  experiment: string | null;
 }
 
 function toRecord(row: Row): RunRecord {
@@ -32,6 +34,7 @@ function toRecord(row: Row): RunRecord {
     steps: JSON.parse(row.steps) as RunRecord['steps'],
     ...(row.error ? { error: row.error } : {}),
     ...(row.auto_restore_at ? { autoRestoreAt: row.auto_restore_at } : {}),
+    ...(row.experiment ? { experiment: JSON.parse(row.experiment) as ExperimentRecord } : {}),
   };
 }
 
@@ -44,11 +47,15 @@ export class RunStore {
     return error instanceof Error && /UNIQUE constraint failed: runs\.status/.test(error.message);
   }
 
+  /**
+   * Saves a run. Its experiment is written with the first save only: later changes (a guard's
+   * trip, the presenter's note) go through updateExperiment, so the runbook's saves never undo them.
+   */
   save(run: RunRecord): void {
     this.db
       .prepare(
-        `INSERT INTO runs (id, action, status, trigger, requested_by, requested_at, ended_at, target, previous, steps, error, auto_restore_at, scenario)
-         VALUES (@id, @action, @status, @trigger, @requested_by, @requested_at, @ended_at, @target, @previous, @steps, @error, @auto_restore_at, @scenario)
+        `INSERT INTO runs (id, action, status, trigger, requested_by, requested_at, ended_at, target, previous, steps, error, auto_restore_at, scenario, experiment)
+         VALUES (@id, @action, @status, @trigger, @requested_by, @requested_at, @ended_at, @target, @previous, @steps, @error, @auto_restore_at, @scenario, @experiment)
          ON CONFLICT (id) DO UPDATE SET status = excluded.status, ended_at = excluded.ended_at, target = excluded.target,
            previous = excluded.previous, steps = excluded.steps, error = excluded.error, auto_restore_at = excluded.auto_restore_at`,
       )
@@ -66,7 +73,20 @@ export class RunStore {
         error: run.error ?? null,
         auto_restore_at: run.autoRestoreAt ?? null,
         scenario: run.scenario ?? null,
+        experiment: run.experiment ? JSON.stringify(run.experiment) : null,
       });
+  }
+
+  /** Changes an inject's experiment record (read, changed, written in one step). */
+  updateExperiment(
+    id: string,
+    change: (experiment: ExperimentRecord) => ExperimentRecord,
+  ): ExperimentRecord | undefined {
+    const current = this.get(id)?.experiment;
+    if (!current) return undefined;
+    const next = change(current);
+    this.db.prepare('UPDATE runs SET experiment = ? WHERE id = ?').run(JSON.stringify(next), id);
+    return next;
   }
 
   /** Newest first. */
@@ -79,6 +99,16 @@ export class RunStore {
   get(id: string): RunRecord | undefined {
     const row = selectOne<Row>(this.db, 'SELECT * FROM runs WHERE id = ?', id);
     return row && toRecord(row);
+  }
+
+  /** The runs requested after a time (ISO), oldest first. */
+  after(requestedAt: string, limit = 20): RunRecord[] {
+    return selectAll<Row>(
+      this.db,
+      'SELECT * FROM runs WHERE requested_at > ? ORDER BY requested_at, rowid LIMIT ?',
+      requestedAt,
+      limit,
+    ).map(toRecord);
   }
 
   byStatus(status: RunRecord['status']): RunRecord[] {

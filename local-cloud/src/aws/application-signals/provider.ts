@@ -3,11 +3,12 @@
  * ListServiceOperations, ListServiceDependencies, StartDiscovery. Everything is derived from the metric series
  * local-cloud holds, so a service "exists" in a window when it has datapoints in it.
  *
- * SLOs are in slos.ts.
+ * SLOs are in slos.ts, change events (ListServiceStates, ListEntityEvents) in change-events.ts,
+ * ListAuditFindings (a documented local approximation) in audit-findings.ts.
  *
  * LIMITATIONS: times are rounded to whole hours like the real API, but "seen in the window" uses a
  * series' first and last datapoint; no linked accounts, no service groups, no log group
- * references, no ListServiceDependents / ListServiceStates. StartDiscovery answers and does nothing
+ * references, no ListServiceDependents. StartDiscovery answers and does nothing
  * (discovery is always on).
  */
 import type {
@@ -25,6 +26,7 @@ import type { RestRequest, RestService } from '../rest-protocol';
 import { page } from './paging';
 import { sloRoutes, type SloStore } from './slos';
 import { changeEventRoutes, type ChangeEventLog } from './change-events';
+import { auditFindingRoutes } from './audit-findings';
 import {
   METRIC_NAMES,
   NAMESPACE,
@@ -133,6 +135,7 @@ export function applicationSignalsService(
     routes: [
       ...(slos ? sloRoutes(slos.store, metrics, slos.region) : []),
       ...(changes ? changeEventRoutes(changes) : []),
+      ...auditFindingRoutes(metrics),
       {
         // Script 3 calls it once per account (it creates the service-linked role on AWS); here
         // discovery is always on, so there is nothing to do.
