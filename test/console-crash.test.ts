@@ -100,7 +100,8 @@ describe.skipIf(!consoleBuilt)(
     it('a console killed with SIGKILL after writing the fault restarts with the auto-restore armed, and it restores', async () => {
       let console_ = startConsole();
       await waitForAnswer(port, 60_000);
-      expect((await post('inject', { faultDelaySeconds: 1 })).status).toBe(202);
+      // The stack has only just started (no SLO, Signals may not be green yet): past the steady-state check.
+      expect((await post('inject', { faultDelaySeconds: 1, overrideSteadyState: true })).status).toBe(202);
       await poll(fault, (view) => step(view.running, 'write-parameters') === 'succeeded', 30_000);
       console_.child.kill('SIGKILL');
       await console_.exited;
@@ -122,7 +123,8 @@ describe.skipIf(!consoleBuilt)(
     }, 180_000);
 
     it('three concurrent Restores during an Inject: one is accepted, two get 409, and one Restore runs', async () => {
-      expect((await post('inject', { faultDelaySeconds: 1 })).status).toBe(202);
+      // Right after the first test's fault: past the steady-state check on purpose.
+      expect((await post('inject', { faultDelaySeconds: 1, overrideSteadyState: true })).status).toBe(202);
       await poll(fault, (view) => step(view.running, 'rollout-complete') === 'running', 30_000);
       const answers = await Promise.all([post('restore'), post('restore'), post('restore')]);
       expect(answers.map((a) => a.status).sort()).toEqual([202, 409, 409]);

@@ -19,6 +19,10 @@ let app: ConsoleContext;
 let runbook: ConsoleContext['runbook'];
 let kube: ConsoleContext['kube'];
 let signals: ConsoleContext['signals'];
+/** These tests time and end each fault themselves: no guard restores it first. */
+const unguarded = {
+  experiment: { guards: { faultRatePercent: 0, faultRatePeriods: 1, budgetBurnPercent: 0, restoreOnBurstEnd: false } },
+};
 
 beforeAll(async () => {
   testCloud = await startTestCloud({ mysqlUrl: inject('mysqlUrl'), repoRoot });
@@ -39,7 +43,7 @@ describe('the runbook against local-cloud', () => {
     const load = startLoad({ url: cloud.endpoints.orderApiUrl, rate: 20, maxInFlight: 200, requestTimeoutMs: 60_000 });
     await new Promise((resolve) => setTimeout(resolve, 2000));
     const before = Date.now();
-    await runbook.start('inject', { requestedBy: 'test', faultDelaySeconds: 2 });
+    await runbook.start('inject', { requestedBy: 'test', faultDelaySeconds: 2, ...unguarded });
     await runbook.idle();
     const verifiedAt = Date.now();
     const injectMs = verifiedAt - before;
@@ -107,7 +111,7 @@ describe('the runbook against local-cloud', () => {
   }, 120_000);
 
   it('the kill switch stops the burst and the background traffic, restores the fault, and blocks new runs until re-armed', async () => {
-    await runbook.start('inject', { requestedBy: 'test', faultDelaySeconds: 1 });
+    await runbook.start('inject', { requestedBy: 'test', faultDelaySeconds: 1, ...unguarded });
     await runbook.idle();
     expect(runbook.state().faultActive).toBe(true);
     await app.traffic.set(true, 'test');
@@ -152,4 +156,57 @@ describe('the runbook against local-cloud', () => {
       'killswitch.rearm succeeded',
     ]);
   }, 120_000);
+
+  // Detection and recovery as the report measures them, with orders flowing before, during and
+  // after each fault (the e2e journey's bursts end before their Restore, so recovery reads 0 there).
+  for (const scenario of ['pool-exhaustion', 'slow-database'] as const) {
+    it(`${scenario}: the report gives detection and recovery under steady orders`, async () => {
+      const load = startLoad({
+        url: cloud.endpoints.orderApiUrl,
+        rate: 10,
+        maxInFlight: 200,
+        requestTimeoutMs: 60_000,
+      });
+      let id = '';
+      try {
+        await new Promise((resolve) => setTimeout(resolve, 10_000)); // periods before the inject
+        const injected = await runbook.start('inject', {
+          requestedBy: 'test',
+          scenario,
+          faultDelaySeconds: scenario === 'pool-exhaustion' ? 2 : 1,
+          ...unguarded,
+        });
+        await runbook.idle();
+        expect(runbook.state().history[0]?.status).toBe('succeeded');
+        id = injected.id;
+        const detected = async () => (await app.experiments.report(id)).timings;
+        await expect
+          .poll(async () => (await detected()).every((t) => t.detectionSeconds !== null), {
+            timeout: 60_000,
+            interval: 2000,
+          })
+          .toBe(true);
+        await runbook.start('restore', { requestedBy: 'test' });
+        await runbook.idle();
+        // Orders go on after the Restore; the last elevated period is behind us within 40 s.
+        await new Promise((resolve) => setTimeout(resolve, 40_000));
+      } finally {
+        await load.stop();
+      }
+      const report = await app.experiments.report(id);
+      expect(report.restore?.status).toBe('succeeded');
+      for (const timing of report.timings) {
+        expect(timing.detectionSeconds, timing.title).not.toBeNull();
+        expect(timing.recoverySeconds, timing.title).not.toBeNull();
+      }
+      console.log(
+        `[measured] ${scenario}, 10 orders/s throughout: ` +
+          report.timings
+            .map(
+              (t) => `${t.title} (${t.operation}) detection ${t.detectionSeconds} s, recovery ${t.recoverySeconds} s`,
+            )
+            .join('; '),
+      );
+    }, 180_000);
+  }
 });

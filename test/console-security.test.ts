@@ -103,7 +103,13 @@ describe.skipIf(!built)('a console with operator and viewer tokens (skipped: con
     const target = await request(port, '/api/target', { headers: { cookie } });
     expect(target.status).toBe(200);
     expect(JSON.parse(target.text)).toMatchObject({ role: 'viewer' });
-    for (const pathname of ['/api/traffic', '/api/fault/restore', '/api/bursts', '/api/kill-switch']) {
+    for (const pathname of [
+      '/api/traffic',
+      '/api/fault/restore',
+      '/api/fault/inject',
+      '/api/bursts',
+      '/api/kill-switch',
+    ]) {
       const refused = await request(port, pathname, {
         method: 'POST',
         headers: { cookie, 'content-type': 'application/json' },
@@ -111,6 +117,13 @@ describe.skipIf(!built)('a console with operator and viewer tokens (skipped: con
       });
       expect(refused.status, pathname).toBe(403);
     }
+    // A viewer reads a fault run's report but cannot write its note.
+    const note = await request(port, '/api/experiments/some-run', {
+      method: 'PUT',
+      headers: { cookie, 'content-type': 'application/json' },
+      body: '{"note":"rewritten"}',
+    });
+    expect(note.status).toBe(403);
   });
 
   it('needs a token or session for every API route', async () => {
@@ -118,6 +131,13 @@ describe.skipIf(!built)('a console with operator and viewer tokens (skipped: con
     expect((await request(port, '/api/traffic', { method: 'POST', body: '{"enabled":true}' })).status).toBe(401);
     // The live stream too: an unauthenticated local process gets nothing of what the cockpit shows.
     expect((await request(port, '/api/live?topics=status,slos')).status).toBe(401);
+    // And a fault run's report, its evidence pack and the steady-state check.
+    for (const pathname of [
+      '/api/experiments/some-run',
+      '/api/experiments/some-run/pack',
+      '/api/experiments/steady-state',
+    ])
+      expect((await request(port, pathname)).status, pathname).toBe(401);
   });
 
   it('refuses a live stream of topics that name nothing, or too many, with 422 naming the field', async () => {

@@ -64,7 +64,19 @@ export const faultToggle: Part = {
     try {
       const toggle = async (action: Toggle['action']): Promise<Toggle> => {
         const t0 = performance.now();
-        const response = await fetch(`${demo.consoleUrl}/api/fault/${action}`, { method: 'POST' });
+        // Pairs run back to back on purpose: each Inject is past the steady-state check (and its guards off).
+        const response = await fetch(`${demo.consoleUrl}/api/fault/${action}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(
+            action === 'inject'
+              ? {
+                  overrideSteadyState: true,
+                  guards: { faultRatePercent: 0, budgetBurnPercent: 0, restoreOnBurstEnd: false },
+                }
+              : {},
+          ),
+        });
         if (response.status !== 202) throw new Error(`${action}: HTTP ${response.status} ${await response.text()}`);
         const started = (await response.json()) as RunRecord;
         for (;;) {

@@ -47,6 +47,8 @@ const NO_RESOURCE_LEVEL = new Set([
   'application-signals:ListServiceOperations',
   'application-signals:ListServiceDependencies',
   'application-signals:ListEntityEvents',
+  'application-signals:ListServiceStates',
+  'application-signals:ListAuditFindings',
   'application-signals:ListServiceLevelObjectives',
   'application-signals:BatchGetServiceLevelObjectiveBudgetReport',
 ]);
