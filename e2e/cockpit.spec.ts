@@ -1,12 +1,14 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as k8s from '@kubernetes/client-node';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Locator, type Page } from '@playwright/test';
 import { parseEndpointsFile } from '@demo/contracts';
 
 /**
  * The presenter's journeys through the cockpit, in order: an order, a clean burst, the fault
- * (inject, every runbook step, a burst that shows it, restore) and a clean burst again.
+ * (inject, every runbook step, a burst that shows it, the guard that restores it), a clean burst
+ * again, the run's report and its evidence pack opened offline, the slow-database scenario (a dry
+ * run, then an Inject past a failing steady state) and the kill switch.
  * Screenshots of each stage land in test-results/screenshots/.
  */
 test.describe.configure({ mode: 'serial' });
@@ -14,6 +16,9 @@ test.describe.configure({ mode: 'serial' });
 const shots = path.resolve(__dirname, '..', 'test-results', 'screenshots');
 mkdirSync(shots, { recursive: true });
 const snap = (page: Page, name: string) => page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
+/** The README's presenter section shows these (copied to docs/presenter/): one card, or one screen. */
+const presenterShot = (target: Page | Locator, name: string) =>
+  target.screenshot({ path: path.join(shots, `presenter-${name}.png`) });
 
 let page: Page;
 
@@ -102,13 +107,39 @@ async function runBurst(
   };
 }
 
-async function runRunbook(action: 'inject' | 'restore', name: string): Promise<void> {
+/**
+ * Inject or Restore through its confirmation. An Inject's dialog shows the steady-state check: met,
+ * it injects at once; not met (`override`), it takes the override and the second confirmation.
+ */
+async function runRunbook(
+  action: 'inject' | 'restore',
+  name: string,
+  options: { override?: boolean; faultGuardPeriods?: number } = {},
+): Promise<void> {
   await page.getByTestId(action === 'inject' ? 'inject-fault' : 'restore').click();
   const dialog = page.getByTestId('confirm-dialog');
   await expect(dialog).toContainText('ssm:PutParameter /ts-sample-app/mysql/fault-injection');
   await expect(dialog).toContainText('PATCH apps/v1 deployments/ts-delivery-api');
-  await snap(page, `${name}-confirm`);
-  await page.getByTestId('confirm-run').click();
+  if (action === 'inject') {
+    const steady = dialog.getByTestId('steady-state');
+    await expect(steady).toHaveAttribute('data-ok', options.override ? 'false' : 'true');
+    await expect(dialog.getByTestId('guard-settings')).toBeVisible();
+    if (options.faultGuardPeriods !== undefined)
+      await dialog.getByTestId('guard-fault-periods').fill(String(options.faultGuardPeriods));
+    await snap(page, `${name}-confirm`);
+    if (name === '3-inject') await presenterShot(page.getByTestId('fault-card'), 'inject-confirm');
+    if (options.override) {
+      // Not met: Inject stays disabled until the override is ticked, then asks a second time.
+      await expect(page.getByTestId('confirm-run')).toBeDisabled();
+      await page.getByTestId('override-steady-state').check();
+      await page.getByTestId('confirm-run').click();
+      await expect(page.getByTestId('override-confirmation')).toContainText('Second confirmation');
+      await page.getByTestId('confirm-override').click();
+    } else await page.getByTestId('confirm-run').click();
+  } else {
+    await snap(page, `${name}-confirm`);
+    await page.getByTestId('confirm-run').click();
+  }
   const steps = page.locator(`[data-testid=runbook-steps][data-action=${action}]`);
   // Every step is shown as it completes.
   for (const step of ['read-parameters', 'write-parameters', 'rollout-restart', 'rollout-complete', 'verify']) {
@@ -117,6 +148,37 @@ async function runRunbook(action: 'inject' | 'restore', name: string): Promise<v
   await expect(steps).toHaveAttribute('data-run-status', 'succeeded');
   await snap(page, `${name}-verified`);
 }
+
+interface FaultState {
+  history: { id: string; action: string; trigger: string; status: string; endedAt?: string }[];
+}
+
+async function faultState(): Promise<FaultState> {
+  const response = await page.request.get(`${process.env.CONSOLE_URL}/api/fault`);
+  expect(response.ok()).toBe(true);
+  return (await response.json()) as FaultState;
+}
+
+interface Report {
+  complete: boolean;
+  timings: { title: string; detectionSeconds: number | null; recoverySeconds: number | null }[];
+  experiment: { trip?: { guard: string }; steadyState?: { ok: boolean; overridden: boolean }; note?: string };
+  findings: { source: string; items: { operation?: string; description: string }[] };
+}
+
+async function report(id: string): Promise<Report> {
+  const response = await page.request.get(`${process.env.CONSOLE_URL}/api/experiments/${id}`);
+  expect(response.ok()).toBe(true);
+  return (await response.json()) as Report;
+}
+
+/** The detection and recovery times a report gives, as one line for the test log. */
+const timesOf = (r: Report) =>
+  r.timings
+    .map((t) => `${t.title} detection ${t.detectionSeconds ?? '—'} s, recovery ${t.recoverySeconds ?? '—'} s`)
+    .join('; ');
+
+const ids: { poolExhaustion?: string; slowDatabase?: string } = {};
 
 test('submit an order and see it in recent orders', async () => {
   await page.getByTestId('fill-sample').click();
@@ -186,13 +248,21 @@ test('create the demo SLOs', async () => {
   expect(await sloStatus('ts-orders-availability')).not.toBe('BREACHED');
 });
 
-test('inject the fault, see every step complete, and a burst shows 5xx and latency', async () => {
+test('inject the fault (steady state met, default guards), a burst shows 5xx and latency, and the Fault guard restores it by itself', async () => {
   await page.getByTestId('fault-delay').fill('3');
-  await runRunbook('inject', '3-inject');
+  // One period above 20 % trips the Fault guard: this burst's 502s come in a few periods, not
+  // necessarily two in a row.
+  await runRunbook('inject', '3-inject', { faultGuardPeriods: 1 });
   await expect(page.getByTestId('fault-state')).toHaveAttribute('data-active', 'true');
   await expect(page.getByTestId('auto-restore')).toContainText('Auto-restore in');
   await expect(page.getByTestId('drift-warning')).toHaveCount(0);
   marks.verified = Date.now();
+  // The guards of the fault now on, live, each with its threshold and current value.
+  const guards = page.getByTestId('guards');
+  await expect(guards.getByTestId('guard-fault-rate')).toContainText('above 20 % for 1 period');
+  await expect(guards.getByTestId('guard-fault-rate')).toHaveAttribute('data-enabled', 'true');
+  await expect(guards.getByTestId('guard-budget')).toContainText('past 300 %');
+  await expect(guards.getByTestId('guard-burst-end')).toHaveAttribute('data-enabled', 'false');
   const { fiveHundreds, summary, startedAt } = await runBurst(
     { rate: 10, seconds: 5, maxInFlight: 200 },
     '4-burst-under-fault',
@@ -204,6 +274,7 @@ test('inject the fault, see every step complete, and a burst shows 5xx and laten
       await expect
         .poll(async () => Number(await page.getByTestId('live-p99').textContent()), { timeout: 10_000 })
         .toBeGreaterThanOrEqual(2000);
+      await presenterShot(page.getByTestId('fault-card'), 'guards-live');
     },
   );
   marks.faultSendsEnded = startedAt + 5000;
@@ -240,13 +311,29 @@ test('inject the fault, see every step complete, and a burst shows 5xx and laten
   });
   await panel.scrollIntoViewIfNeeded();
   await snap(page, '4-signals-under-fault');
+
+  // The Order API's Fault rate goes above 20 % for a period: the guard trips and starts the Restore.
+  const card = page.getByTestId('fault-card');
+  await expect(card.getByTestId('fault-runs')).toContainText('guard fault-rate tripped', { timeout: 90_000 });
+  await expect(page.locator('[data-testid=runbook-steps][data-action=restore]')).toHaveAttribute(
+    'data-run-status',
+    'succeeded',
+    { timeout: 90_000 },
+  );
+  await expect(card).toContainText('requested by guard:fault-rate');
+  await card.scrollIntoViewIfNeeded();
+  await snap(page, '5-guard-restored');
+  await expect(page.getByTestId('fault-state')).toHaveAttribute('data-active', 'false');
+  await expect(page.getByTestId('activity-log')).toContainText('guard.trip fault-rate');
 });
 
-test('restore, and a burst is clean again', async () => {
-  await runRunbook('restore', '5-restore');
-  await expect(page.getByTestId('fault-state')).toHaveAttribute('data-active', 'false');
+test("after the guard's Restore, a burst is clean again", async () => {
   await expect(page.getByTestId('auto-restore')).toHaveCount(0);
-  marks.restored = Date.now();
+  const [restore, inject] = (await faultState()).history;
+  expect(restore).toMatchObject({ action: 'restore', trigger: 'guard', status: 'succeeded' });
+  expect(inject?.action).toBe('inject');
+  ids.poolExhaustion = inject?.id;
+  marks.restored = new Date(restore?.endedAt ?? Date.now()).getTime();
   // The clean window opens once the Order API can no longer be answering an order sent during the fault.
   // Rounded up to a whole 5 s chart period, so no point of the window reaches back before it.
   const cleanFrom =
@@ -277,13 +364,91 @@ test('restore, and a burst is clean again', async () => {
   await snap(page, '6-slo-breached');
 });
 
+test('the run report gives detection and recovery, takes a note, and its evidence pack opens offline', async ({
+  browser,
+}) => {
+  await page.getByTestId('latest-report-link').click();
+  const view = page.getByTestId('experiment-view');
+  await expect(view.getByTestId('report-trip')).toContainText('Guard fault-rate tripped');
+  await expect(view.getByTestId('report-steady-state')).toHaveText('Steady state before the inject: met');
+  const timings = view.getByTestId('report-timings');
+  await expect(timings).toContainText('Order API');
+  // The pool ran out: both services showed Faults after "verified", each after a number of seconds.
+  await expect(timings.locator('tr', { hasText: 'Delivery API' })).toContainText(/\d+ s/);
+  await expect(timings.locator('tr', { hasText: 'Order API' })).toContainText(/\d+ s/);
+  await expect(view.getByTestId('report-findings')).toContainText("local-cloud's approximation");
+  await expect(view.getByTestId('report-finding-table')).toContainText('POST /api/orders');
+  await expect(view.getByTestId('report-burst-table')).toContainText('yes');
+  const note = 'The 502s reached the Order API about a period after the Delivery API <b>503s</b>.';
+  await view.getByTestId('report-note').fill(note);
+  await view.getByTestId('save-note').click();
+  await expect(view.getByTestId('note-saved')).toBeVisible();
+  await snap(page, '9-report');
+  await page.evaluate('window.scrollTo(0, 0)');
+  await presenterShot(page, 'report');
+
+  const measured = await report(ids.poolExhaustion ?? '');
+  expect(measured.experiment.note).toBe(note);
+  console.log(`[measured] pool exhaustion (3 s hold, 1 s acquire timeout, 10/s burst): ${timesOf(measured)}`);
+
+  // The pack: one HTML file, opened in a browser with the network off and scripts off.
+  const [download] = await Promise.all([page.waitForEvent('download'), view.getByTestId('export-html').click()]);
+  const file = path.join(shots, '..', 'evidence-pack.html');
+  await download.saveAs(file);
+  const offline = await browser.newContext({ offline: true, javaScriptEnabled: false });
+  const pack = await offline.newPage();
+  const requested: string[] = [];
+  pack.on('request', (r) => requested.push(r.url()));
+  await pack.goto(`file://${file}`);
+  await expect(pack.getByTestId('pack-title')).toHaveText('Fault run: Database pool exhaustion');
+  // The note as typed: its markup is text, not markup.
+  await expect(pack.getByTestId('pack-note')).toHaveText(note);
+  await expect(pack.getByTestId('pack-trip')).toContainText('Tripped: fault-rate');
+  await expect(pack.getByTestId('pack-timings')).toContainText('Delivery API');
+  await expect(pack.getByTestId('steps-inject')).toContainText('Verify every replica');
+  await expect(pack.getByTestId('steps-restore')).toContainText('succeeded');
+  await expect(pack.getByTestId('pack-parameters')).toContainText('pool-size 1, max-overflow 0, fault-injection true');
+  await expect(pack.getByTestId('pack-audit')).toContainText('guard.trip');
+  await expect(pack.getByTestId('pack-findings')).toContainText('Local approximation');
+  await expect(pack.getByTestId('pack-budgets')).toContainText('ts-orders-availability');
+  // Charts drawn from the data: the Order API's Faults peak is a number above 0, with the markers.
+  const peaks = await pack.getByTestId('pack-chart-order-api-faults-peaks').textContent();
+  expect(Number(/Faults \(5xx\) peak (\d+)/.exec(peaks ?? '')?.[1])).toBeGreaterThan(0);
+  await expect(pack.getByTestId('pack-chart-order-api-latency')).toContainText('fault on');
+  await pack.screenshot({ path: path.join(shots, '10-evidence-pack.png'), fullPage: true });
+  await presenterShot(pack, 'evidence-pack');
+  expect(requested.filter((url) => !url.startsWith('file://'))).toEqual([]);
+  await offline.close();
+
+  // The same data as JSON.
+  const json = await page.request.get(
+    `${process.env.CONSOLE_URL}/api/experiments/${ids.poolExhaustion}/pack?format=json`,
+  );
+  expect(json.headers()['content-disposition']).toContain('.json');
+  expect(((await json.json()) as Report).experiment.trip?.guard).toBe('fault-rate');
+  await page.goto(process.env.CONSOLE_URL ?? '');
+});
+
 test('the slow-database scenario: latency climbs by the hold, nothing fails, and Restore ends it', async () => {
   await page.getByTestId('scenario-slow-database').click();
   await expect(page.getByTestId('signature-slow-database')).toContainText('Delivery API Latency');
   await expect(page.getByTestId('fault-delay')).toHaveValue('1');
   await page.getByTestId('fault-delay').fill('2');
   await expect(page.getByTestId('inject-fault')).toBeEnabled({ timeout: 15_000 }); // the cooldown after Restore
-  await runRunbook('inject', '7-slow-database');
+  // A dry run: the calls, the steady state and the guards, and nothing changes.
+  const runsBefore = (await faultState()).history.length;
+  await page.getByTestId('dry-run').click();
+  const dry = page.getByTestId('confirm-dialog');
+  await expect(dry).toHaveAttribute('data-dry-run', 'true');
+  await expect(dry).toContainText('ssm:PutParameter /ts-sample-app/mysql/fault-delay-seconds = 2');
+  // The availability SLO was breached by the first fault: the check says so, and why.
+  await expect(dry.getByTestId('steady-slo')).toHaveAttribute('data-ok', 'false');
+  await expect(dry.getByTestId('steady-slo')).toContainText('BREACHED');
+  await expect(dry.getByTestId('guard-fault-rate')).toHaveValue('5');
+  await expect(dry.getByTestId('confirm-run')).toHaveCount(0);
+  await page.getByTestId('close-dialog').click();
+  expect((await faultState()).history.length).toBe(runsBefore);
+  await runRunbook('inject', '7-slow-database', { override: true });
   await expect(page.getByTestId('run-status')).toHaveText('succeeded');
   await expect(page.getByTestId('fault-card')).toContainText('Inject (slow database)');
   await expect(page.getByTestId('step-verify')).toContainText('fault-injection=true fault-delay-seconds=2');
@@ -294,6 +459,13 @@ test('the slow-database scenario: latency climbs by the hold, nothing fails, and
   expect(Number(/p50 ([\d.]+) ms/.exec(summary)?.[1])).toBeGreaterThanOrEqual(2000);
   await page.getByTestId('scenario-pool-exhaustion').click();
   await runRunbook('restore', '7-restore');
+  const [, inject] = (await faultState()).history;
+  ids.slowDatabase = inject?.id;
+  const measured = await report(ids.slowDatabase ?? '');
+  expect(measured.experiment.steadyState).toMatchObject({ ok: false, overridden: true });
+  expect(measured.experiment.trip).toBeUndefined();
+  await expect(page.getByTestId('activity-log')).toContainText('experiment.override confirmed');
+  console.log(`[measured] slow database (2 s hold, 5/s burst): ${timesOf(measured)}`);
   await expect(page.getByTestId('fault-state')).toHaveAttribute('data-active', 'false');
   // A cooldown follows every Restore: Inject waits for it, and says so.
   await expect(page.getByTestId('cooldown')).toContainText('next Inject in 0:');
@@ -303,7 +475,7 @@ test('the slow-database scenario: latency climbs by the hold, nothing fails, and
 test('the kill switch stops the burst and the fault at once, and nothing starts until it is re-armed', async () => {
   await expect(page.getByTestId('inject-fault')).toBeEnabled({ timeout: 15_000 });
   await page.getByTestId('fault-delay').fill('3');
-  await runRunbook('inject', '8-inject-before-kill');
+  await runRunbook('inject', '8-inject-before-kill', { override: true });
   const card = page.getByTestId('burst-card');
   await card.locator('input[name=rate]').fill('5');
   await card.locator('input[name=durationSeconds]').fill('120');

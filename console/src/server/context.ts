@@ -151,7 +151,7 @@ export function createConsoleContext(config: ConsoleConfig): ConsoleContext {
       runs,
       bursts,
       audit,
-      chart: (service, from, to) => signals.chart({ service, from, to }),
+      chart: (service, operation, from, to) => signals.chart({ service, operation, from, to }),
       budgets: (at) => signals.slos.report(at),
       findings: (services, window) => readFindings(clients.signals, target.environment, services, window),
       serviceStates: (window) => readServiceStates(clients.signals, window),

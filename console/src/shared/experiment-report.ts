@@ -9,6 +9,8 @@ import type { AuditEntry } from './status';
 /** One service's times in a report. Seconds; null while it cannot be known (yet). */
 export interface ServiceTiming {
   service: string;
+  /** The operation the times are read from (the one that carries the orders). */
+  operation: string;
   title: string;
   /** From the inject's "verified" to the end of the first period that showed the fault. */
   detectionSeconds: number | null;
@@ -46,6 +48,8 @@ export interface BudgetRow {
 export interface ExperimentReport {
   id: string;
   generatedAt: string;
+  /** The Restore is verified and its post-window has passed: the figures will not change any more. */
+  complete: boolean;
   target: { kind: 'local' | 'aws'; environment: string; periodSeconds: number };
   scenario: {
     id: string;

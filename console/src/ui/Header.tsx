@@ -3,7 +3,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { targetQuery } from './api';
 
-export function Header({ current }: { current: 'cockpit' | 'settings' | 'service' }) {
+export function Header({ current }: { current: 'cockpit' | 'settings' | 'service' | 'experiment' }) {
   const { data } = useQuery(targetQuery);
   const link = (href: string, label: string, active: boolean) => (
     <a href={href} className={`text-sm ${active ? 'font-semibold text-slate-900' : 'text-blue-700 hover:underline'}`}>

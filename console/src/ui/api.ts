@@ -32,8 +32,16 @@ export function getJson<T>(path: string): Promise<T> {
 }
 
 export function postJson<T>(path: string, body?: unknown): Promise<T> {
+  return sendJson<T>('POST', path, body);
+}
+
+export function putJson<T>(path: string, body: unknown): Promise<T> {
+  return sendJson<T>('PUT', path, body);
+}
+
+function sendJson<T>(method: 'POST' | 'PUT', path: string, body?: unknown): Promise<T> {
   return fetch(path, {
-    method: 'POST',
+    method,
     headers: { 'content-type': 'application/json' },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   }).then((r) => parse<T>(r));

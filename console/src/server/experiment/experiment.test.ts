@@ -1,12 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { appNames, POOL_PARAM_DEFAULTS } from '@demo/contracts';
+import { POOL_PARAM_DEFAULTS } from '@demo/contracts';
 import type { GuardConfig, SteadyState } from '../../shared/experiment';
 import type { ChartView, SeriesPoint } from '../../shared/signals';
 import { AuditLog } from '../audit';
 import { openDatabase, type Db } from '../db';
 import { Runbook } from '../runbook/runbook';
 import { RunStore } from '../runbook/store';
-import { FakeClock, FakeCluster } from '../runbook/test-doubles';
+import { FakeClock, FakeCluster, TEST_RUNBOOK_OPTIONS } from '../runbook/test-doubles';
 import type { RunTrigger } from '../runbook/types';
 import { Experiments } from './experiments';
 import { GuardWatch } from './guard-watch';
@@ -41,12 +41,7 @@ function setup(steady: SteadyState = met, gate?: () => void) {
   const audit = new AuditLog(db, clock.now);
   const runs = new RunStore(db);
   const runbook = new Runbook(cluster, runs, audit, clock, {
-    names: appNames('ts'),
-    deployment: 'ts-delivery-api',
-    autoRestoreMs: 10 * 60_000,
-    rolloutTimeoutMs: 2000,
-    verifyTimeoutMs: 300,
-    pollMs: 5,
+    ...TEST_RUNBOOK_OPTIONS,
     ...(gate ? { injectGate: gate } : {}),
   });
   runbooks.push(runbook);
@@ -70,7 +65,7 @@ describe('the steady-state check before an Inject', () => {
     const run = await experiments.inject({ requestedBy: 'p', guards: { faultRatePeriods: 3 } });
     await runbook.idle();
     expect(runs.get(run.id)?.experiment).toEqual({
-      guards: { faultRatePercent: 20, faultRatePeriods: 3, budgetBurnPercent: 50, restoreOnBurstEnd: false },
+      guards: { faultRatePercent: 20, faultRatePeriods: 3, budgetBurnPercent: 300, restoreOnBurstEnd: false },
       steadyState: { ...met, overridden: false },
     });
   });

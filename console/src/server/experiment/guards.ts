@@ -17,6 +17,7 @@ export interface GuardVerdict {
 }
 
 const percent = (share: number) => `${(share * 100).toFixed(1)} %`;
+export const periods = (n: number) => `${n} period${n === 1 ? '' : 's'}`;
 
 /** The guards as state transitions of one reading: each is within bounds, tripped, or off. */
 export function readGuards(config: GuardConfig, inputs: GuardInputs): GuardVerdict {
@@ -34,11 +35,11 @@ export function readGuards(config: GuardConfig, inputs: GuardInputs): GuardVerdi
     id: 'fault-rate',
     title: 'Order API Fault rate (POST /api/orders)',
     enabled: faultOn,
-    threshold: `above ${config.faultRatePercent} % for ${config.faultRatePeriods} period${config.faultRatePeriods === 1 ? '' : 's'}`,
+    threshold: `above ${config.faultRatePercent} % for ${periods(config.faultRatePeriods)}`,
     value:
       lastRate === undefined
         ? null
-        : `${percent(lastRate)} (${Math.min(streak, config.faultRatePeriods)} of ${config.faultRatePeriods} periods above)`,
+        : `${percent(lastRate)} (${Math.min(streak, config.faultRatePeriods)} of ${periods(config.faultRatePeriods)} above)`,
     tripped: faultOn && streak >= config.faultRatePeriods,
   });
 

@@ -2,6 +2,7 @@ import type { PoolParams } from '@demo/contracts/pool-params';
 import type { ExperimentReport } from '../../shared/experiment-report';
 import type { RunRecord } from '../../shared/fault';
 import type { ChartView, Marker, SeriesPoint } from '../../shared/signals';
+import { periods } from './guards';
 
 /**
  * The evidence pack: one fault run as a single HTML file that opens without a network (inline
@@ -192,7 +193,7 @@ ${table(
     [
       'Order API Fault rate',
       experiment.guards.faultRatePercent > 0
-        ? `above ${experiment.guards.faultRatePercent} % for ${experiment.guards.faultRatePeriods} periods`
+        ? `above ${experiment.guards.faultRatePercent} % for ${periods(experiment.guards.faultRatePeriods)}`
         : 'off',
     ],
     [

@@ -8,14 +8,15 @@ import type { AuditLog } from '../audit';
 import { NotFoundError } from '../errors';
 import type { RunStore } from '../runbook/store';
 import type { RunRecord } from '../runbook/types';
+import { DELIVERY_OPERATION, ORDERS_OPERATION } from '../signals/slos';
 import { verifiedAt } from './guard-watch';
-import { latencyRule, serviceTimes, type ElevatedRule } from './timings';
+import { BASELINE_PERIODS, latencyRule, serviceTimes, type ElevatedRule } from './timings';
 
 export interface ReportSources {
   runs: RunStore;
   bursts: { list(limit: number): Omit<BurstRecord, 'snapshots'>[] };
   audit: AuditLog;
-  chart(service: string, from: number, to: number): Promise<ChartView>;
+  chart(service: string, operation: string, from: number, to: number): Promise<ChartView>;
   /** The demo SLOs' budgets at a time. */
   budgets(at: Date): Promise<SloRow[]>;
   findings(services: string[], window: { from: number; to: number }): Promise<{ items: Finding[]; error?: string }>;
@@ -64,9 +65,11 @@ export async function buildReport(sources: ReportSources, id: string): Promise<E
   const lastAt = restored ?? (restore?.endedAt ? new Date(restore.endedAt).getTime() : now);
   const window = { from: injectAt - margin, to: Math.min(now, lastAt + margin) };
   const scenario = scenarioOf(inject);
+  // The operations that carry the orders: each service's other traffic (health checks, reads)
+  // would dilute both the Faults and the latency of the fault.
   const services = [
-    { service: sources.names.orderApi, title: 'Order API' },
-    { service: sources.names.deliveryApi, title: 'Delivery API' },
+    { service: sources.names.orderApi, operation: ORDERS_OPERATION, title: 'Order API' },
+    { service: sources.names.deliveryApi, operation: DELIVERY_OPERATION, title: 'Delivery API' },
   ];
 
   const settle = async <T>(read: () => Promise<T>, fallback: T): Promise<{ value: T; error?: string }> => {
@@ -77,7 +80,7 @@ export async function buildReport(sources: ReportSources, id: string): Promise<E
     }
   };
   const [charts, before, after, findings, changeEvents] = await Promise.all([
-    Promise.all(services.map((s) => sources.chart(s.service, window.from, window.to))),
+    Promise.all(services.map((s) => sources.chart(s.service, s.operation, window.from, window.to))),
     settle(() => sources.budgets(new Date(injectAt)), []),
     settle(() => sources.budgets(new Date(window.to)), []),
     sources.findings(
@@ -114,6 +117,7 @@ export async function buildReport(sources: ReportSources, id: string): Promise<E
   return {
     id: inject.id,
     generatedAt: new Date(now).toISOString(),
+    complete: restored !== undefined && now >= restored + margin,
     target: {
       kind: sources.target.kind,
       environment: sources.target.environment,
@@ -123,7 +127,7 @@ export async function buildReport(sources: ReportSources, id: string): Promise<E
     detectionRule:
       scenario.detection === 'faults'
         ? 'a period shows the fault when it holds at least one Fault'
-        : `a period shows the fault when its p50 is at least half the ${inject.target.faultDelaySeconds} s hold above the median p50 before the inject`,
+        : `a period shows the fault when its p50 is at least half the ${inject.target.faultDelaySeconds} s hold above the median p50 of the ${BASELINE_PERIODS} periods before the inject`,
     dataNote:
       sources.target.kind === 'aws'
         ? "Times come from Application Signals' 60 s data: each is a whole number of minutes after the verified step, at best one period's resolution."

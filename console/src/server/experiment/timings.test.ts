@@ -57,4 +57,15 @@ describe('detection and recovery times', () => {
     expect(rule).toEqual({ kind: 'latency', p50AtLeastMs: 511 });
     expect(serviceTimes(slow, 5, rule, T0 + 16_000, T0 + 29_000)).toEqual({ detectionSeconds: 9, recoverySeconds: 1 });
   });
+
+  it('the latency baseline is the last 6 periods before the inject, not an earlier fault in the window', () => {
+    // Seven slow periods (an earlier fault), then six normal ones, then the inject at 65 s: over all
+    // thirteen the median would be the fault's 3000 ms.
+    const rows = [
+      ...Array.from({ length: 7 }, () => ({ p50: 3000 })),
+      ...Array.from({ length: 6 }, () => ({ p50: 20 })),
+      { p50: 900 },
+    ];
+    expect(latencyRule(points(rows), 5, T0 + 65_000, 1)).toEqual({ kind: 'latency', p50AtLeastMs: 520 });
+  });
 });

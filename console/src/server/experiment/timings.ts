@@ -7,9 +7,13 @@ export function isElevated(point: SeriesPoint, rule: ElevatedRule): boolean {
   return rule.kind === 'faults' ? point.faults > 0 : point.p50 !== null && point.p50 >= rule.p50AtLeastMs;
 }
 
+/** How many periods before the inject make the latency baseline (the steady state's periods). */
+export const BASELINE_PERIODS = 6;
+
 /**
  * The latency rule for a slow-database run: a p50 at least half the hold above the median p50 of
- * the periods before the inject (0 ms when there were none).
+ * the last BASELINE_PERIODS periods before the inject (0 ms when there were none). Only the last
+ * few: a window reaching further back may hold an earlier fault.
  */
 export function latencyRule(
   points: SeriesPoint[],
@@ -19,6 +23,7 @@ export function latencyRule(
 ): ElevatedRule {
   const before = points
     .filter((p) => p.t + periodSeconds * 1000 <= injectAt && p.p50 !== null)
+    .slice(-BASELINE_PERIODS)
     .map((p) => p.p50 as number)
     .sort((a, b) => a - b);
   const median = before.length > 0 ? (before[Math.floor((before.length - 1) / 2)] ?? 0) : 0;

@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { appNames, POOL_PARAM_DEFAULTS, type DeliveryConfig } from '@demo/contracts';
+import { POOL_PARAM_DEFAULTS, type DeliveryConfig } from '@demo/contracts';
 import { AuditLog } from '../audit';
 import { openDatabase, type Db } from '../db';
 import { Runbook } from './runbook';
 import { RunStore } from './store';
-import { FakeClock, FakeCluster } from './test-doubles';
+import { FakeClock, FakeCluster, TEST_RUNBOOK_OPTIONS } from './test-doubles';
 import { RunConflictError } from './types';
 
 const dbs: Db[] = [];
@@ -25,12 +25,7 @@ function setup(
   const audit = new AuditLog(db, clock.now);
   const runbook = new Runbook(cluster, new RunStore(db), audit, clock, {
     ...extra,
-    names: appNames('ts'),
-    deployment: 'ts-delivery-api',
-    autoRestoreMs: 10 * 60_000,
-    rolloutTimeoutMs: 2000,
-    verifyTimeoutMs: 300,
-    pollMs: 5,
+    ...TEST_RUNBOOK_OPTIONS,
   });
   runbooks.push(runbook);
   return { db, cluster, clock, runbook, audit };

@@ -1,4 +1,11 @@
-import { POOL_PARAM_DEFAULTS, type DeliveryConfig, type PoolParams, type RolloutState } from '@demo/contracts';
+import {
+  appNames,
+  POOL_PARAM_DEFAULTS,
+  type DeliveryConfig,
+  type PoolParams,
+  type RolloutState,
+} from '@demo/contracts';
+import type { RunbookOptions } from './runbook';
 import type { Clock, RunbookPorts } from './types';
 
 /**
@@ -92,3 +99,13 @@ export class FakeClock implements Clock {
     }
   }
 }
+
+/** The runbook options of the unit tests: quick timeouts, a 10-minute auto-restore. */
+export const TEST_RUNBOOK_OPTIONS: RunbookOptions = {
+  names: appNames('ts'),
+  deployment: 'ts-delivery-api',
+  autoRestoreMs: 10 * 60_000,
+  rolloutTimeoutMs: 2000,
+  verifyTimeoutMs: 300,
+  pollMs: 5,
+};

@@ -12,6 +12,8 @@ import type { SloRow } from '../../shared/signals';
 import { ConsoleError } from '../errors';
 
 export const ORDERS_OPERATION = 'POST /api/orders';
+/** The Delivery API operation each order reaches (where the pool is held). */
+export const DELIVERY_OPERATION = 'POST /api/delivery';
 
 /**
  * The demo's two SLOs on the Order API's POST /api/orders: availability >= 99 % and p99 latency

@@ -8,6 +8,9 @@ import { SCENARIO_IDS, SCENARIOS, scenarioOf, type ScenarioId } from '../../shar
 import { Card, ErrorText, formatTime } from '../common/Card';
 import { LiveNotice } from '../common/LiveNotice';
 import { faultPlansQuery, faultStateQuery, postJson } from '../api';
+import { FaultRuns } from './FaultRuns';
+import { GuardsPanel } from './GuardsPanel';
+import { InjectDialog } from './InjectDialog';
 
 const STEP_ICON: Record<StepStatus, string> = { pending: '○', running: '◔', succeeded: '✓', failed: '✗', skipped: '–' };
 const STEP_TONE: Record<StepStatus, string> = {
@@ -58,8 +61,9 @@ function RunSteps({ run }: { run: RunRecord }) {
 }
 
 /**
- * Inject fault / Restore. Each asks for confirmation with the exact calls it will make; the run
- * itself happens on the server, so it goes on (and auto-restore fires) with the browser closed.
+ * Inject fault / Restore. Each asks for confirmation with the exact calls it will make (Inject also
+ * shows the steady-state check and its guards; "Dry run" shows the same and changes nothing); the
+ * run itself happens on the server, so it goes on (guards, auto-restore) with the browser closed.
  */
 export function FaultCard() {
   const queryClient = useQueryClient();
@@ -69,7 +73,7 @@ export function FaultCard() {
   const fault = useLiveQuery('fault', faultStateQuery);
   const { data } = fault;
   const plans = useQuery(faultPlansQuery(scenarioId, delay));
-  const [confirming, setConfirming] = useState<RunAction>();
+  const [confirming, setConfirming] = useState<RunAction | 'dry-run'>();
   const countdown = useCountdown(data?.autoRestoreAt);
   const cooldown = useCountdown(data?.cooldownUntil);
   const killSwitch = data?.killSwitch;
@@ -77,20 +81,19 @@ export function FaultCard() {
     mutationFn: (engaged: boolean) => postJson('/api/kill-switch', { engaged }),
     onSettled: () => void queryClient.invalidateQueries({ queryKey: ['fault'] }),
   });
+  const closeDialog = () => {
+    setConfirming(undefined);
+    void queryClient.invalidateQueries({ queryKey: ['fault'] });
+  };
+  // Restore and Retry; Inject goes through its dialog (the steady state and the guards).
   const act = useMutation({
-    mutationFn: ({ action }: { action: RunAction | 'retry' }) =>
-      postJson<RunRecord>(
-        `/api/fault/${action}`,
-        action === 'inject' ? { scenario: scenarioId, faultDelaySeconds: delay } : undefined,
-      ),
-    onSettled: () => {
-      setConfirming(undefined);
-      void queryClient.invalidateQueries({ queryKey: ['fault'] });
-    },
+    mutationFn: ({ action }: { action: 'restore' | 'retry' }) => postJson<RunRecord>(`/api/fault/${action}`),
+    onSettled: closeDialog,
   });
 
   const latest = data?.running ?? data?.history[0];
-  const plan = confirming && plans.data?.[confirming];
+  const injectPlan = (confirming === 'inject' || confirming === 'dry-run') && plans.data?.inject;
+  const restorePlan = confirming === 'restore' && plans.data?.restore;
   const busy = Boolean(data?.running);
   // A countdown that reached 0:00 is over, though the next read has not said so yet.
   const coolingDown = Boolean(cooldown && cooldown !== '0:00');
@@ -211,6 +214,15 @@ export function FaultCard() {
         </button>
         <button
           type="button"
+          onClick={() => setConfirming('dry-run')}
+          className="rounded border border-slate-300 px-3 py-1.5 text-sm"
+          data-testid="dry-run"
+          title="The exact calls, the steady-state check and the guards of an Inject, without making it"
+        >
+          Dry run
+        </button>
+        <button
+          type="button"
           disabled={busy && data?.running?.action === 'restore'}
           onClick={() => setConfirming('restore')}
           className="rounded bg-emerald-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-emerald-700 disabled:opacity-50"
@@ -235,36 +247,41 @@ export function FaultCard() {
         )}
       </div>
 
-      {plan && (
+      {injectPlan && (
+        <InjectDialog
+          key={`${scenarioId}-${delay}`}
+          plan={injectPlan}
+          scenario={scenarioId}
+          delay={delay}
+          dryRun={confirming === 'dry-run'}
+          onClose={closeDialog}
+        />
+      )}
+      {restorePlan && (
         <div
           role="dialog"
-          aria-label={`Confirm ${plan.action}`}
+          aria-label="Confirm restore"
           className="mt-3 rounded border border-amber-300 bg-amber-50 p-3 text-sm"
           data-testid="confirm-dialog"
         >
           <p className="font-medium">
-            {plan.action === 'inject'
-              ? `Inject ${SCENARIOS[plan.scenario ?? 'pool-exhaustion'].title.toLowerCase()}?`
-              : 'Restore normal operation?'}{' '}
-            These calls will be made (a dry run: nothing has been changed yet):
+            Restore normal operation? These calls will be made (a dry run: nothing has been changed yet):
           </p>
           <ol className="mt-1 list-decimal pl-5 font-mono text-xs">
-            {plan.calls.map((call) => (
+            {restorePlan.calls.map((call) => (
               <li key={call}>{call}</li>
             ))}
           </ol>
-          {plan.action === 'restore' && busy && (
-            <p className="mt-1 text-xs text-amber-800">The inject in progress will be cancelled first.</p>
-          )}
+          {busy && <p className="mt-1 text-xs text-amber-800">The inject in progress will be cancelled first.</p>}
           <div className="mt-2 flex gap-2">
             <button
               type="button"
-              onClick={() => act.mutate({ action: plan.action })}
+              onClick={() => act.mutate({ action: 'restore' })}
               disabled={act.isPending}
               className="rounded bg-slate-900 px-3 py-1 text-sm text-white"
               data-testid="confirm-run"
             >
-              {plan.action === 'inject' ? 'Inject' : 'Restore'}
+              Restore
             </button>
             <button
               type="button"
@@ -293,6 +310,8 @@ export function FaultCard() {
           {latest.error && <p className="mt-1 text-xs text-red-700">{latest.error}</p>}
         </div>
       )}
+      {data?.guards && <GuardsPanel guards={data.guards} />}
+      {data && <FaultRuns history={data.history} />}
     </Card>
   );
 }
