@@ -8,7 +8,7 @@ import { parseEndpointsFile } from '@demo/contracts';
  * The presenter's journeys through the cockpit, in order: an order, a clean burst, the fault
  * (inject, every runbook step, a burst that shows it, the guard that restores it), a clean burst
  * again, the run's report and its evidence pack opened offline, the slow-database scenario (a dry
- * run, then an Inject past a failing steady state) and the kill switch.
+ * run, then an Inject past a failing steady state, ended by the burst guard) and the kill switch.
  * Screenshots of each stage land in test-results/screenshots/.
  */
 test.describe.configure({ mode: 'serial' });
@@ -114,7 +114,7 @@ async function runBurst(
 async function runRunbook(
   action: 'inject' | 'restore',
   name: string,
-  options: { override?: boolean; faultGuardPeriods?: number } = {},
+  options: { override?: boolean; faultGuardPeriods?: number; restoreOnBurstEnd?: boolean } = {},
 ): Promise<void> {
   await page.getByTestId(action === 'inject' ? 'inject-fault' : 'restore').click();
   const dialog = page.getByTestId('confirm-dialog');
@@ -126,6 +126,7 @@ async function runRunbook(
     await expect(dialog.getByTestId('guard-settings')).toBeVisible();
     if (options.faultGuardPeriods !== undefined)
       await dialog.getByTestId('guard-fault-periods').fill(String(options.faultGuardPeriods));
+    if (options.restoreOnBurstEnd) await dialog.getByTestId('guard-burst-end').check();
     await snap(page, `${name}-confirm`);
     if (name === '3-inject') await presenterShot(page.getByTestId('fault-card'), 'inject-confirm');
     if (options.override) {
@@ -429,7 +430,7 @@ test('the run report gives detection and recovery, takes a note, and its evidenc
   await page.goto(process.env.CONSOLE_URL ?? '');
 });
 
-test('the slow-database scenario: latency climbs by the hold, nothing fails, and Restore ends it', async () => {
+test("the slow-database scenario: latency climbs by the hold, nothing fails, and the burst's end restores it (the burst guard)", async () => {
   await page.getByTestId('scenario-slow-database').click();
   await expect(page.getByTestId('signature-slow-database')).toContainText('Delivery API Latency');
   await expect(page.getByTestId('fault-delay')).toHaveValue('1');
@@ -448,7 +449,8 @@ test('the slow-database scenario: latency climbs by the hold, nothing fails, and
   await expect(dry.getByTestId('confirm-run')).toHaveCount(0);
   await page.getByTestId('close-dialog').click();
   expect((await faultState()).history.length).toBe(runsBefore);
-  await runRunbook('inject', '7-slow-database', { override: true });
+  await runRunbook('inject', '7-slow-database', { override: true, restoreOnBurstEnd: true });
+  await expect(page.getByTestId('guard-burst-end')).toHaveAttribute('data-enabled', 'true');
   await expect(page.getByTestId('run-status')).toHaveText('succeeded');
   await expect(page.getByTestId('fault-card')).toContainText('Inject (slow database)');
   await expect(page.getByTestId('step-verify')).toContainText('fault-injection=true fault-delay-seconds=2');
@@ -457,13 +459,23 @@ test('the slow-database scenario: latency climbs by the hold, nothing fails, and
   expect(fiveHundreds).toBe(0);
   expect(summary).toContain('0 timeouts, 0 failed, 0 dropped');
   expect(Number(/p50 ([\d.]+) ms/.exec(summary)?.[1])).toBeGreaterThanOrEqual(2000);
+  // The burst has ended: the burst guard trips and its Restore ends the fault.
+  const faultCard = page.getByTestId('fault-card');
+  await expect(faultCard.getByTestId('fault-runs')).toContainText('guard burst-end tripped', { timeout: 30_000 });
+  await expect(page.locator('[data-testid=runbook-steps][data-action=restore]')).toHaveAttribute(
+    'data-run-status',
+    'succeeded',
+    { timeout: 60_000 },
+  );
+  await expect(faultCard).toContainText('requested by guard:burst-end');
+  await snap(page, '7-restored-by-burst-guard');
   await page.getByTestId('scenario-pool-exhaustion').click();
-  await runRunbook('restore', '7-restore');
-  const [, inject] = (await faultState()).history;
+  const [restore, inject] = (await faultState()).history;
+  expect(restore).toMatchObject({ action: 'restore', trigger: 'guard' });
   ids.slowDatabase = inject?.id;
   const measured = await report(ids.slowDatabase ?? '');
   expect(measured.experiment.steadyState).toMatchObject({ ok: false, overridden: true });
-  expect(measured.experiment.trip).toBeUndefined();
+  expect(measured.experiment.trip?.guard).toBe('burst-end');
   await expect(page.getByTestId('activity-log')).toContainText('experiment.override confirmed');
   console.log(`[measured] slow database (2 s hold, 5/s burst): ${timesOf(measured)}`);
   await expect(page.getByTestId('fault-state')).toHaveAttribute('data-active', 'false');
